@@ -1,0 +1,319 @@
+"""Cells composed from components, and the registry of the documents' cells.
+
+A cell is a lithium anode, a solid electrolyte, a composite cathode and an assembly
+(which fixes the interfacial resistances), each a file in ``parameter_sets/``.
+``compose_cell`` turns them into PyBaMM parameter values, each with its provenance, so
+any electrolyte can be paired with any cathode:
+
+    >>> cell = compose_cell("lithium_metal", "LATP_CUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025")
+    >>> sim = pybamm.Simulation(SolidStateSPMe(), parameter_values=cell.parameter_values)
+"""
+
+import functools
+import math
+from dataclasses import dataclass
+
+import pybamm
+
+from . import functions, ocp
+from .provenance import (
+    Component,
+    ParameterFileError,
+    Provenance,
+    load_component,
+    parameter_files,
+    read_toml,
+)
+
+F = 96485.33212
+EPS0 = 8.8541878128e-12
+DEFAULT_CELL = "Cui2025_NCM811_NUHS_TPW"
+
+
+class UnknownCellError(KeyError):
+    def __str__(self):
+        return self.args[0]
+
+
+@dataclass
+class ComposedCell:
+    """PyBaMM parameter values of a cell, with the provenance of every value."""
+
+    name: str
+    values: dict
+    provenance: dict
+    meta: dict
+
+    @property
+    def parameter_values(self):
+        return pybamm.ParameterValues(self.values)
+
+
+class _Recorder:
+    """Collects PyBaMM parameters together with where each value comes from."""
+
+    def __init__(self):
+        self.values = {"chemistry": "lithium_ion"}
+        self.provenance = {
+            "chemistry": Provenance("assumed", "PyBaMM chemistry tag of the lithium-ion models")
+        }
+
+    def set(self, key, value, kind, source):
+        self.values[key] = value
+        self.provenance[key] = Provenance(kind, source)
+
+    def copy(self, key, component: Component, name, scale=1.0):
+        q = component[name]
+        self.set(key, q.value * scale, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}")
+
+    def derive(self, key, value, formula, *inputs):
+        refs = ", ".join(_ref(c, n) for c, n in inputs)
+        self.set(key, value, "derived", f"{formula} [from {refs}]")
+
+
+def _ref(component, name):
+    return f"{component.folder}/{component.file}:{name}"
+
+
+def _electrolyte(file):
+    """The electrolyte's own quantities laid over those of its family."""
+    own = load_component("electrolytes", file)
+    family = load_component("electrolytes", own.meta["family"])
+    return own, family
+
+
+def _lookup(name, *components):
+    for component in components:
+        if component.get(name) is not None:
+            return component
+    raise ParameterFileError(
+        f"no component among {[c.file for c in components]} gives '{name}'"
+    )
+
+
+def _pellet_geometry(family):
+    """Pellet thickness h [m] and electrode area A [m2] from the reference electrolyte."""
+    h = family.value("pellet_thickness_um") * 1e-6
+    ref = load_component("electrolytes", family.meta["area_from"])
+    sigma = ref.value("total_conductivity_S_cm") * 100
+    R_tot = ref.value("bulk_resistance_ohm") + ref.value("grain_boundary_resistance_ohm")
+    return h, h / (sigma * R_tot), ref
+
+
+def _cathode_geometry(cathode):
+    """Active loading [kg.m-2], thickness [m] and volume fractions from the recipe."""
+    phases = ("active", "carbon", "catholyte", "binder")
+    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in phases}
+    solid_volume = sum(volume.values())  # cm3 per g of dry solids
+    dense = 1 - cathode.value("void_fraction")
+    eps = {p: dense * volume[p] / solid_volume for p in phases}
+    s = cathode.value("slurry_solid_mass_fraction")
+    solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
+    loading_g_cm2 = (
+        cathode.value("wet_coating_thickness_um") * 1e-4
+        * solids_per_wet_volume
+        * cathode.value("active_mass_fraction")
+    )
+    thickness_m = loading_g_cm2 / (cathode.value("active_density_g_cm3") * eps["active"]) * 1e-2
+    return loading_g_cm2 * 10, thickness_m, eps
+
+
+def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, cathode_overrides=None):
+    """PyBaMM parameter values (with provenance) of anode | electrolyte | cathode.
+
+    Parameters are file names in ``parameter_sets/`` (anodes/, electrolytes/, cathodes/,
+    interfaces/). Derived values state their formula and inputs. ``cathode_overrides``
+    replaces cathode quantities by name (e.g. while fitting); they are marked fitted.
+    """
+    an = load_component("anodes", anode)
+    el, family = _electrolyte(electrolyte)
+    ca = load_component("cathodes", cathode).with_values(cathode_overrides or {}, "fitted", "override")
+    itf = load_component("interfaces", assembly)
+    r = _Recorder()
+
+    T_ref = family.value("reference_temperature_C") + 273.15
+    r.set("Reference temperature [K]", T_ref, family["reference_temperature_C"].provenance.kind,
+          _ref(family, "reference_temperature_C"))
+    for key in ("Ambient temperature [K]", "Initial temperature [K]"):
+        r.set(key, T_ref, "assumed", "Runs default to the documents' 25 C; simulate --temperature changes it")
+
+    # --- geometry of the pellet and the cell -------------------------------------------
+    h, area, ref_el = _pellet_geometry(family)
+    geometry_inputs = [(family, "pellet_thickness_um"), (ref_el, "total_conductivity_S_cm"),
+                       (ref_el, "bulk_resistance_ohm"), (ref_el, "grain_boundary_resistance_ohm")]
+    r.copy("Separator thickness [m]", family, "pellet_thickness_um", 1e-6)
+    side = math.sqrt(area)
+    for key in ("Electrode height [m]", "Electrode width [m]"):
+        r.derive(key, side, "sqrt(A), A = h / (sigma_tot (R_bulk + R_gb)) of the area reference", *geometry_inputs)
+
+    # --- solid electrolyte: bulk in the separator, grain boundary lumped ----------------
+    R_b = el.value("bulk_resistance_ohm")
+    sigma_tot = el.value("total_conductivity_S_cm") * 100
+    if el.get("grain_boundary_resistance_ohm") is not None:
+        R_gb = el.value("grain_boundary_resistance_ohm")
+        gb_inputs = [(el, "grain_boundary_resistance_ohm")]
+    else:
+        R_gb = h / (sigma_tot * area) - R_b
+        gb_inputs = [(el, "total_conductivity_S_cm"), (el, "bulk_resistance_ohm")] + geometry_inputs
+    Ea_b = family.value("activation_energy_bulk_eV")
+    Ea_tot = el.value("activation_energy_total_eV")
+    Ea_gb = (Ea_tot * (R_b + R_gb) - Ea_b * R_b) / R_gb
+    sigma_b = h / (R_b * area)
+    r.set("Electrolyte conductivity [S.m-1]", functions.conductivity_function(sigma_b, Ea_b, T_ref),
+          "derived", f"sigma_bulk(T) = h / (R_bulk A) * Arrhenius(E_bulk = {Ea_b} eV) = {sigma_b:.4g} S/m at T_ref "
+          f"[from {_ref(el, 'bulk_resistance_ohm')}, {_ref(family, 'activation_energy_bulk_eV')}, pellet geometry]")
+    r.set("Solid electrolyte grain-boundary resistance [Ohm.m2]",
+          functions.resistance_function(R_gb * area, Ea_gb, T_ref), "derived",
+          f"R_gb A * Arrhenius(E_gb), R_gb = {R_gb:.1f} Ohm, E_gb = (E_tot R_tot - E_bulk R_bulk) / R_gb = {Ea_gb:.3f} eV "
+          f"[from {', '.join(_ref(c, n) for c, n in gb_inputs)}, {_ref(el, 'activation_energy_total_eV')}, "
+          f"{_ref(family, 'activation_energy_bulk_eV')}]")
+    r.derive("Solid electrolyte bulk capacitance [F.m-2]", EPS0 * family.value("relative_permittivity_bulk") / h,
+             "eps0 eps_r / h", (family, "relative_permittivity_bulk"), (family, "pellet_thickness_um"))
+    d = family.value("grain_boundary_capacitance_pellet_diameter_mm") * 1e-3
+    r.derive("Solid electrolyte grain-boundary capacitance [F.m-2]",
+             family.value("grain_boundary_capacitance_F") / (math.pi * d**2 / 4), "C_gb / (pi d^2 / 4)",
+             (family, "grain_boundary_capacitance_F"), (family, "grain_boundary_capacitance_pellet_diameter_mm"))
+    c_e0 = family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol") * family.value("lithium_per_formula_unit")
+    r.derive("Initial concentration in electrolyte [mol.m-3]", c_e0, "rho / M * n_Li (all Li of the lattice)",
+             (family, "density_g_cm3"), (family, "molar_mass_g_mol"), (family, "lithium_per_formula_unit"))
+    r.copy("Cation transference number", family, "lithium_transference_number_model")
+    r.set("Thermodynamic factor", 1.0, "assumed", "Ideal single-ion conductor (no salt activity)")
+    D_e = family.value("diffusivity_m2_s")
+    r.set("Electrolyte diffusivity [m2.s-1]", functions.constant_diffusivity_function(D_e),
+          family["diffusivity_m2_s"].provenance.kind, f"{_ref(family, 'diffusivity_m2_s')}: {family['diffusivity_m2_s'].provenance.source}")
+    r.set("Separator porosity", 1.0, "assumed", "Dense sintered pellet: the separator is all electrolyte")
+    for key in ("Separator Bruggeman coefficient (electrolyte)", "Separator Bruggeman coefficient (electrode)"):
+        r.set(key, 1.0, "assumed", "No effect: separator porosity is 1")
+
+    # --- lithium anode -------------------------------------------------------------------
+    r.copy("Negative electrode thickness [m]", an, "foil_thickness_um", 1e-6)
+    r.copy("Negative electrode conductivity [S.m-1]", an, "electronic_conductivity_S_m")
+    r.derive("Lithium metal partial molar volume [m3.mol-1]",
+             an.value("molar_mass_g_mol") / an.value("density_g_cm3") * 1e-6, "M / rho",
+             (an, "molar_mass_g_mol"), (an, "density_g_cm3"))
+    r.set("Negative electrode OCP [V]", 0.0, "assumed", "Li/Li+ is the reference electrode")
+    r.set("Negative electrode OCP entropic change [V.K-1]", 0.0, "assumed", "Li/Li+ is the reference electrode")
+    r.copy("Negative electrode charge transfer coefficient", an, "charge_transfer_coefficient")
+    r.copy("Negative electrode double-layer capacity [F.m-2]", an, "double_layer_capacitance_uF_cm2", 1e-2)
+
+    # --- interfaces (assembly) ------------------------------------------------------------
+    R_int = itf.value("interfacial_resistance_ohm")
+    share = itf.value("anode_share_of_interfacial_resistance")
+    itf_inputs = [(itf, "interfacial_resistance_ohm"), (itf, "anode_share_of_interfacial_resistance")] + geometry_inputs
+    R_ct_n = share * R_int * area
+    j0_n = functions.R_GAS * T_ref / (F * R_ct_n)
+    r.set("Exchange-current density for lithium metal electrode [A.m-2]",
+          functions.lithium_exchange_current_function(j0_n, itf.value("anode_activation_energy_eV"), T_ref),
+          "derived", f"j0 = R T / (F R_ct,Li), R_ct,Li = share R_int A = {R_ct_n * 1e4:.1f} Ohm cm2, j0 = {j0_n:.4g} A/m2 at T_ref, "
+          f"Arrhenius [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, {_ref(itf, 'anode_activation_energy_eV')}]")
+
+    # --- composite cathode -------------------------------------------------------------------
+    loading, L_p, eps = _cathode_geometry(ca)
+    recipe = [(ca, n) for n in ca.quantities if n.endswith(("mass_fraction", "density_g_cm3", "_um")) or n == "void_fraction"]
+    recipe = [(c, n) for c, n in recipe if n != "particle_radius_um"]
+    r.derive("Positive electrode active material loading [kg.m-2]", loading,
+             "wet film thickness * solids per wet volume * active mass fraction", *recipe)
+    r.derive("Positive electrode thickness [m]", L_p, "loading / (rho_active eps_active)", *recipe)
+    r.derive("Positive electrode active material volume fraction", eps["active"],
+             "(1 - voids) * (w/rho)_active / sum(w/rho)", *recipe)
+    r.derive("Positive electrode porosity", eps["catholyte"],
+             "catholyte volume fraction (1 - voids) * (w/rho)_LATP / sum(w/rho)", *recipe)
+    r.copy("Positive electrode Bruggeman coefficient (electrolyte)", ca, "catholyte_bruggeman")
+    r.set("Positive electrode Bruggeman coefficient (electrode)", 0.0, "assumed",
+          "Electronic conductivity is given for the composite as a whole")
+    r.copy("Positive electrode conductivity [S.m-1]", ca, "electronic_conductivity_S_m")
+    c_max = ca.value("active_density_g_cm3") * 1e6 / ca.value("molar_mass_g_mol")
+    r.derive("Maximum concentration in positive electrode [mol.m-3]", c_max, "rho / M",
+             (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
+    r.derive("Initial concentration in positive electrode [mol.m-3]", ca.value("initial_stoichiometry") * c_max,
+             "x0 c_max", (ca, "initial_stoichiometry"), (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
+    radius = ca.value("particle_radius_um") * 1e-6
+    r.copy("Positive particle radius [m]", ca, "particle_radius_um", 1e-6)
+    D_p = ca["diffusivity_m2_s"]
+    r.set("Positive particle diffusivity [m2.s-1]",
+          functions.particle_diffusivity_function(D_p.value, ca.value("diffusion_activation_energy_eV"), T_ref),
+          D_p.provenance.kind, f"{_ref(ca, 'diffusivity_m2_s')}: {D_p.provenance.source}; Arrhenius with "
+          f"{_ref(ca, 'diffusion_activation_energy_eV')}")
+    ocp_name = ca.meta["ocp"]
+    r.set("Positive electrode OCP [V]", ocp.OCP_FUNCTIONS[ocp_name], "assumed",
+          f"Literature curve '{ocp_name}' (see pybamm_ssb.ocp)")
+    r.set("Positive electrode OCP entropic change [V.K-1]", 0.0, "assumed", "Entropic heat neglected in isothermal runs")
+    r.copy("Positive electrode charge transfer coefficient", ca, "charge_transfer_coefficient")
+    r.copy("Positive electrode double-layer capacity [F.m-2]", ca, "double_layer_capacitance_uF_cm2", 1e-2)
+    a_p = 3 * eps["active"] / radius
+    R_ct_p = (1 - share) * R_int * area
+    j0_p = functions.R_GAS * T_ref / (F * R_ct_p * a_p * L_p)
+    r.set("Positive electrode exchange-current density [A.m-2]",
+          functions.cathode_exchange_current_function(j0_p, c_e0, itf.value("cathode_activation_energy_eV"), T_ref),
+          "derived", f"j0 = R T / (F R_ct,cathode a L), R_ct,cathode = (1 - share) R_int A = {R_ct_p * 1e4:.1f} Ohm cm2, "
+          f"a = 3 eps / r, j0 = {j0_p:.4g} A/m2 at x = 0.5 and T_ref [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
+          f"{_ref(itf, 'cathode_activation_energy_eV')}, cathode recipe]")
+    q_nom = ca.value("nominal_specific_capacity_mAh_g")
+    capacity = loading * area * q_nom  # kg/m2 * m2 * mAh/g = (1e3 g)(1e-3 A.h/g) = A.h
+    for key in ("Nominal cell capacity [A.h]", "Current function [A]"):
+        r.derive(key, capacity, "loading * A * nominal specific capacity (1C)",
+                 (ca, "nominal_specific_capacity_mAh_g"), *recipe)
+    V_min, V_max = ca.meta["voltage_window_V"]
+    window = f"{ca.meta['document']}: cycling window {V_min}-{V_max} V vs Li (Sec. 2.8)"
+    r.set("Lower voltage cut-off [V]", V_min, "quoted", window)
+    r.set("Upper voltage cut-off [V]", V_max, "quoted", window)
+    r.set("Open-circuit voltage at 0% SOC [V]", V_min, "quoted", window)
+    r.set("Open-circuit voltage at 100% SOC [V]", V_max, "quoted", window)
+
+    # --- PyBaMM bookkeeping --------------------------------------------------------------------
+    r.set("Contact resistance [Ohm]", 0.0, "assumed", "Current collectors and casing neglected")
+    r.set("Heat transfer coefficient [W.m-2.K-1]", 10.0, "assumed", "Unused in isothermal runs")
+    r.set("Number of electrodes connected in parallel to make a cell", 1.0, "assumed", "Single coin cell")
+    r.set("Number of cells connected in series to make a battery", 1.0, "assumed", "Single coin cell")
+
+    meta = dict(meta or {})
+    meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"]})
+    return ComposedCell(name or f"{anode}|{electrolyte}|{cathode}|{assembly}", r.values, r.provenance, meta)
+
+
+# --- registry of the documents' cells -------------------------------------------------------
+
+def cell_names():
+    """Names of the registered cells (files in parameter_sets/cells)."""
+    return parameter_files("cells")
+
+
+def _cell_file(name):
+    if name not in cell_names():
+        raise UnknownCellError(f"unknown cell '{name}'; known cells: {', '.join(cell_names())}")
+    return read_toml("cells", name)
+
+
+@functools.cache
+def _registered_cell(name):
+    spec = _cell_file(name)
+    meta = {k: spec[k] for k in ("description", "document", "c_rate", "temperature_C")}
+    return compose_cell(spec["anode"], spec["electrolyte"], spec["cathode"], spec["assembly"], name=name, meta=meta)
+
+
+def get_cell(name):
+    """The registered cell ``name`` as a ComposedCell (values, provenance, metadata)."""
+    return _registered_cell(name)
+
+
+def cell_parameter_values(name):
+    """``pybamm.ParameterValues`` of a registered cell (same as ParameterValues(name))."""
+    return get_cell(name).parameter_values
+
+
+def parameter_set_values(name):
+    """Plain dict of values, as PyBaMM's ``pybamm_parameter_sets`` entry points return."""
+    return dict(get_cell(name).values)
+
+
+def cell_summary(name):
+    """One entry of ``pybamm-ssb cells --json``."""
+    cell = get_cell(name)
+    return {
+        "name": name,
+        "description": cell.meta["description"],
+        "document": cell.meta["document"],
+        "cathode": cell.meta["cathode"],
+        "electrolyte": cell.meta["electrolyte"],
+        "assembly": cell.meta["assembly"],
+    }

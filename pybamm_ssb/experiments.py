@@ -1,0 +1,58 @@
+"""Cycling protocols: PyBaMM experiment steps, with current densities as documents state them.
+
+A step may give its current as a density, ``"Discharge at 0.3 mA/cm2 until 2.5 V"``;
+it is converted to amperes with the cell's electrode area before PyBaMM reads it.
+"""
+
+import re
+
+import pybamm
+
+DENSITY = re.compile(
+    r"(?P<value>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*(?P<unit>mA|uA|µA|A)\s*/\s*cm(?:2|\^2|²)"
+)
+TO_AMPS = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
+
+
+class ProtocolError(ValueError):
+    """A protocol step that PyBaMM cannot read, or a malformed cycle count."""
+
+
+def electrode_area_cm2(parameter_values):
+    return parameter_values["Electrode height [m]"] * parameter_values["Electrode width [m]"] * 1e4
+
+
+def to_pybamm_step(step, area_cm2):
+    """Replace a current density in ``step`` with the current in A for this cell."""
+
+    def amps(match):
+        current = float(match["value"]) * TO_AMPS[match["unit"]] * area_cm2
+        return f"{current:.6g} A"
+
+    return DENSITY.sub(amps, step)
+
+
+def default_steps(parameter_values, c_rate):
+    """The documents' protocol: CC charge then CC discharge at ``c_rate`` in the window."""
+    v_min = parameter_values["Lower voltage cut-off [V]"]
+    v_max = parameter_values["Upper voltage cut-off [V]"]
+    return [f"Charge at {c_rate:g}C until {v_max:g} V", f"Discharge at {c_rate:g}C until {v_min:g} V"]
+
+
+def cycling_experiment(parameter_values, steps, cycles, period="2 minutes"):
+    """A ``pybamm.Experiment`` repeating ``steps`` for ``cycles`` cycles."""
+    if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
+        raise ProtocolError(f"cycles must be a whole number >= 1, got {cycles!r}")
+    if not steps:
+        raise ProtocolError("a protocol needs at least one step")
+    area = electrode_area_cm2(parameter_values)
+    converted = tuple(to_pybamm_step(s, area) for s in steps)
+    for original, step in zip(steps, converted):
+        try:
+            pybamm.step.string(step, period=period)
+        except Exception as error:  # PyBaMM raises several types for unreadable steps
+            raise ProtocolError(
+                f"cannot read step '{original}': {str(error).split('For example')[0].strip()} Example: 'Discharge at 0.2C until 2.8 V' "
+                "or 'Charge at 0.1 mA/cm2 for 1 hour'"
+            ) from None
+    return pybamm.Experiment([converted] * cycles, period=period)

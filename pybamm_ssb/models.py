@@ -1,0 +1,88 @@
+"""Solid-state lithium-metal cell models built on PyBaMM's half-cell models.
+
+The cell is PyBaMM's ``{"working electrode": "positive"}`` half-cell (planar lithium,
+separator, porous cathode) with the separator read as the solid-electrolyte layer and
+the cathode's electrolyte phase as the solid catholyte. On top of it the package wires
+its own submodels; their choices are this package's options, kept apart from PyBaMM's
+(PyBaMM rejects keys it does not know).
+
+Package options
+---------------
+"solid electrolyte" : "resistive" (default) or "capacitive"
+    Bulk and grain boundary as resistances (cycling) or as R||C elements (impedance).
+"""
+
+import pybamm
+
+from . import submodels
+
+SSB_OPTIONS = {"solid electrolyte": ("resistive", "capacitive")}
+FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
+
+
+def split_options(options):
+    """Split a user options dict into this package's options and PyBaMM's options."""
+    options = dict(options or {})
+    ssb = {key: allowed[0] for key, allowed in SSB_OPTIONS.items()}
+    for key in SSB_OPTIONS:
+        if key in options:
+            value = options.pop(key)
+            if value not in SSB_OPTIONS[key]:
+                raise pybamm.OptionError(
+                    f"option '{key}' must be one of {SSB_OPTIONS[key]}, got '{value}'"
+                )
+            ssb[key] = value
+    for key, value in FORCED_PYBAMM_OPTIONS.items():
+        if options.get(key, value) != value:
+            raise pybamm.OptionError(f"solid-state cell models need '{key}': '{value}'")
+        options[key] = value
+    return ssb, options
+
+
+class SolidStateMixin:
+    """Replaces the lithium-metal electrode submodel and adds the solid electrolyte."""
+
+    def _init_solid_state(self, options):
+        self.ssb_options, pybamm_options = split_options(options)
+        return pybamm_options
+
+    def set_li_metal_counter_electrode_submodels(self):
+        super().set_li_metal_counter_electrode_submodels()
+        key = "negative electrode potential"
+        explicit = isinstance(self.submodels[key], pybamm.electrode.ohm.LithiumMetalExplicit)
+        series = (
+            submodels.SeriesDropLithiumMetalExplicit
+            if explicit
+            else submodels.SeriesDropLithiumMetalSurfaceForm
+        )
+        self.submodels[key] = series(self.param, "negative", self.options)
+        layer = (
+            submodels.CapacitiveSolidElectrolyte
+            if self.ssb_options["solid electrolyte"] == "capacitive"
+            else submodels.ResistiveSolidElectrolyte
+        )
+        self.submodels["solid electrolyte"] = layer(self.param, self.options)
+
+    @property
+    def default_parameter_values(self):
+        from .cells import DEFAULT_CELL, cell_parameter_values
+
+        return cell_parameter_values(DEFAULT_CELL)
+
+
+class SolidStateSPMe(SolidStateMixin, pybamm.lithium_ion.SPMe):
+    """Single-particle model with electrolyte (SPMe-class) of a solid-state Li-metal cell."""
+
+    def __init__(self, options=None, name="Solid-state SPMe", build=True):
+        super().__init__(self._init_solid_state(options), name, build)
+
+
+class SolidStateDFN(SolidStateMixin, pybamm.lithium_ion.DFN):
+    """Doyle-Fuller-Newman model (DFN-class) of a solid-state Li-metal cell."""
+
+    def __init__(self, options=None, name="Solid-state DFN", build=True):
+        super().__init__(self._init_solid_state(options), name, build)
+
+
+MODELS = {"spme": SolidStateSPMe, "dfn": SolidStateDFN}
+PLAIN_MODELS = {"spme": pybamm.lithium_ion.SPMe, "dfn": pybamm.lithium_ion.DFN}

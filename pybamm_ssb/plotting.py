@@ -1,0 +1,42 @@
+"""Figures users look at: voltage vs specific capacity, per cycle."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .simulate import active_mass_g  # noqa: E402
+
+
+def step_curve(step, mass_g):
+    """Specific capacity passed since the start of the step [mAh/g] and voltage [V]."""
+    q = step["Discharge capacity [A.h]"].entries
+    return abs(q - q[0]) * 1e3 / mass_g, step["Voltage [V]"].entries
+
+
+def plot_voltage_capacity(result, path=None, max_cycles=10):
+    """Voltage vs specific capacity for up to ``max_cycles`` evenly spaced cycles."""
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    cycles = [c for c in result.solution.cycles if c is not None]
+    stride = max(1, len(cycles) // max_cycles)
+    shown = cycles[::stride]
+    cmap = plt.get_cmap("viridis", max(len(shown), 2))
+    for i, cycle in enumerate(shown):
+        for step in cycle.steps:
+            if step is None or len(step.t) < 2:
+                continue
+            capacity, voltage = step_curve(step, result.active_mass_g)
+            ax.plot(capacity, voltage, color=cmap(i), label=f"cycle {i * stride + 1}" if step is cycle.steps[0] else None)
+    ax.set_xlabel("Specific capacity [mAh/g of cathode active material]")
+    ax.set_ylabel("Voltage [V vs Li/Li+]")
+    ax.set_title(f"{result.cell} at {result.temperature_C:g} °C")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+__all__ = ["plot_voltage_capacity", "step_curve", "active_mass_g"]

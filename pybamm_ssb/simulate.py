@@ -1,0 +1,128 @@
+"""Cycling simulations of registered or composed cells, reported per cycle in mAh/g."""
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import pybamm
+
+from .cells import get_cell
+from .experiments import cycling_experiment, default_steps
+from .models import MODELS
+from .validation import ParameterError, check_parameter_values, check_temperature
+
+
+class SimulationFailed(RuntimeError):
+    """The solver stopped early; ``result`` keeps the cycles computed before it did."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
+
+
+class ProgressCallback(pybamm.callbacks.Callback):
+    """Reports each cycle on a stream (stderr by default), so long runs show progress."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+
+    def on_cycle_start(self, logs):
+        cycle, total = logs["cycle number"]
+        print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
+
+
+@dataclass
+class CyclingResult:
+    cell: str
+    temperature_C: float
+    solution: pybamm.Solution
+    active_mass_g: float
+    cycles: list = field(default_factory=list)
+
+    def as_dict(self):
+        return {"cell": self.cell, "temperature_C": self.temperature_C, "cycles": self.cycles}
+
+
+def active_mass_g(parameter_values):
+    """Mass of cathode active material [g] = loading * electrode area."""
+    area = parameter_values["Electrode height [m]"] * parameter_values["Electrode width [m]"]
+    return parameter_values["Positive electrode active material loading [kg.m-2]"] * area * 1e3
+
+
+def step_capacity_mAh(step):
+    """Charge passed in a step [mAh], positive for discharge."""
+    q = step["Discharge capacity [A.h]"].entries
+    return (q[-1] - q[0]) * 1e3
+
+
+def cycle_capacities(solution, mass_g):
+    """Per-cycle discharge and charge capacity [mAh/g] and Coulombic efficiency."""
+    rows = []
+    for n, cycle in enumerate(solution.cycles, start=1):
+        if cycle is None:
+            continue
+        q = np.array([step_capacity_mAh(s) for s in cycle.steps if s is not None])
+        discharge = q[q > 0].sum() / mass_g
+        charge = -q[q < 0].sum() / mass_g
+        rows.append(
+            {
+                "cycle": n,
+                "discharge_capacity_mAh_g": float(discharge),
+                "charge_capacity_mAh_g": float(charge),
+                "coulombic_efficiency": float(discharge / charge) if charge > 0 else None,
+            }
+        )
+    return rows
+
+
+def prepare(cell, temperature_C=None, parameter_values=None):
+    """Parameter values of ``cell`` at ``temperature_C``, checked before any solve."""
+    values = parameter_values.copy() if parameter_values is not None else get_cell(cell).parameter_values
+    if temperature_C is None:
+        temperature_C = values["Ambient temperature [K]"] - 273.15
+    check_temperature(temperature_C)
+    T = temperature_C + 273.15
+    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    check_parameter_values(values)
+    return values, temperature_C
+
+
+def simulate_cycling(
+    cell,
+    steps=None,
+    cycles=1,
+    temperature_C=None,
+    model="spme",
+    parameter_values=None,
+    model_options=None,
+    progress=False,
+):
+    """Cycle ``cell`` and return a CyclingResult.
+
+    ``steps`` are PyBaMM experiment strings (current densities such as "0.1 mA/cm2"
+    allowed); by default the document's protocol (CC charge/discharge at the cell's C-rate
+    in its voltage window). Raises SimulationFailed, holding the cycles that finished, if
+    the solver stops early.
+    """
+    if model not in MODELS:
+        raise ParameterError(f"model must be one of {sorted(MODELS)}, got '{model}'")
+    values, temperature_C = prepare(cell, temperature_C, parameter_values)
+    if steps is None:
+        steps = default_steps(values, get_cell(cell).meta["c_rate"])
+    experiment = cycling_experiment(values, list(steps), cycles)
+    sim = pybamm.Simulation(
+        MODELS[model](model_options),
+        parameter_values=values,
+        experiment=experiment,
+        solver=pybamm.IDAKLUSolver(),
+    )
+    callbacks = [ProgressCallback()] if progress else []
+    solution = sim.solve(callbacks=callbacks)
+    mass = active_mass_g(values)
+    result = CyclingResult(cell, temperature_C, solution, mass, cycle_capacities(solution, mass))
+    finished = len([c for c in solution.cycles if c is not None])
+    if finished < cycles or "event" not in str(solution.termination) and "final time" not in str(solution.termination):
+        raise SimulationFailed(
+            f"solver stopped after {finished} of {cycles} cycles ({solution.termination})", result
+        )
+    return result
