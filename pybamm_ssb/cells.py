@@ -62,9 +62,9 @@ class _Recorder:
         self.values[key] = value
         self.provenance[key] = Provenance(kind, source)
 
-    def copy(self, key, component: Component, name, scale=1.0):
+    def copy(self, key, component: Component, name, scale=1.0, offset=0.0):
         q = component[name]
-        self.set(key, q.value * scale, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}")
+        self.set(key, q.value * scale + offset, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}")
 
     def derive(self, key, value, formula, *inputs):
         refs = ", ".join(_ref(c, n) for c, n in inputs)
@@ -131,9 +131,8 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     itf = load_component("interfaces", assembly)
     r = _Recorder()
 
-    T_ref = family.value("reference_temperature_C") + 273.15
-    r.set("Reference temperature [K]", T_ref, family["reference_temperature_C"].provenance.kind,
-          _ref(family, "reference_temperature_C"))
+    r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
+    T_ref = r.values["Reference temperature [K]"]
     for key in ("Ambient temperature [K]", "Initial temperature [K]"):
         r.set(key, T_ref, "assumed", "Runs default to the documents' 25 C; simulate --temperature changes it")
 
@@ -254,7 +253,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
         r.derive(key, capacity, "loading * A * nominal specific capacity (1C)",
                  (ca, "nominal_specific_capacity_mAh_g"), *recipe)
     V_min, V_max = ca.meta["voltage_window_V"]
-    window = f"{ca.meta['document']}: cycling window {V_min}-{V_max} V vs Li (Sec. 2.8)"
+    window = ca.meta["voltage_window_source"]
     r.set("Lower voltage cut-off [V]", V_min, "quoted", window)
     r.set("Upper voltage cut-off [V]", V_max, "quoted", window)
     r.set("Open-circuit voltage at 0% SOC [V]", V_min, "quoted", window)

@@ -1,0 +1,39 @@
+"""Where the voltage goes: the cell's losses, each in volts, that close the voltage balance
+
+    V = U_ocv - (bulk + grain boundary + catholyte + Li interface + cathode interface
+                 + particle diffusion + electrolyte concentration + electrode ohmic)
+
+Each loss is positive when it lowers the voltage on discharge (negative on charge).
+"""
+
+import pandas as pd
+
+OCV = "Bulk open-circuit voltage [V]"
+
+
+def _losses(v):
+    bulk = v("Solid electrolyte bulk overpotential [V]")
+    return {
+        "solid electrolyte bulk [V]": bulk,
+        "solid electrolyte grain boundary [V]": v("Solid electrolyte grain-boundary overpotential [V]"),
+        "catholyte [V]": -v("X-averaged electrolyte ohmic losses [V]") - bulk,
+        "Li interface [V]": v("Lithium metal interface reaction overpotential [V]"),
+        "cathode interface [V]": -v("X-averaged positive electrode reaction overpotential [V]"),
+        "particle diffusion [V]": -v("Particle concentration overpotential [V]"),
+        "electrolyte concentration [V]": -v("X-averaged concentration overpotential [V]"),
+        "electrode ohmic [V]": -v("X-averaged solid phase ohmic losses [V]"),
+    }
+
+
+def voltage_losses(solution):
+    """Table over time of voltage, open-circuit voltage and each loss [V]."""
+
+    def v(name):
+        return solution[name].entries
+
+    table = {"time [h]": solution["Time [h]"].entries, "voltage [V]": v("Voltage [V]"), "open-circuit voltage [V]": v(OCV)}
+    table.update(_losses(v))
+    return pd.DataFrame(table)
+
+
+LOSS_COLUMNS = tuple(_losses(lambda name: 0.0))

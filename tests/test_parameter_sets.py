@@ -1,0 +1,158 @@
+"""Parameter sets: provenance of every value, composition, registration, document numbers."""
+
+import inspect
+import math
+import re
+import tomllib
+from pathlib import Path
+
+import pybamm
+import pytest
+
+from pybamm_ssb import UnknownCellError, cell_names, compose_cell, get_cell
+from pybamm_ssb.functions import K_B_EV
+from pybamm_ssb.provenance import KINDS, ParameterFileError, load_component, parameter_files
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT_LOCATION = re.compile(r"\b00[0-4]\b.*\b(Sec\.|Fig\.|Table)")
+
+
+@pytest.mark.parametrize("name", cell_names())
+def test_every_value_has_provenance(name):
+    cell = get_cell(name)
+    assert set(cell.values) == set(cell.provenance)
+    for key, prov in cell.provenance.items():
+        assert prov.kind in KINDS, key
+        assert len(prov.source) > 10, key
+        if prov.kind == "quoted":
+            assert DOCUMENT_LOCATION.search(prov.source), f"{key}: quoted value without a document location"
+        if prov.kind == "derived":
+            assert "[from " in prov.source or "from" in prov.source, key
+
+
+@pytest.mark.parametrize("folder", ["anodes", "electrolytes", "cathodes", "interfaces"])
+def test_every_quantity_in_every_file_has_provenance(folder):
+    for file in parameter_files(folder):
+        component = load_component(folder, file)
+        assert component.quantities, file
+        for q in component.quantities.values():
+            if q.provenance.kind == "quoted":
+                assert DOCUMENT_LOCATION.search(q.provenance.source), f"{file}:{q.name}"
+
+
+def test_entry_points_register_every_cell_and_both_models():
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        entry_points = tomllib.load(f)["project"]["entry-points"]
+    assert sorted(entry_points["pybamm_parameter_sets"]) == cell_names()
+    assert {"SolidStateSPMe", "SolidStateDFN"} <= set(entry_points["pybamm_models"])
+    for name in cell_names():
+        assert name in pybamm.parameter_sets
+        values = pybamm.ParameterValues(name)
+        assert values["Separator thickness [m]"] == get_cell(name).values["Separator thickness [m]"]
+    assert pybamm.dispatch.models._get_class("SolidStateDFN").__name__ == "SolidStateDFN"
+
+
+def _same(a, b):
+    """Equal numbers, or functions that agree at a sample point (closures are rebuilt per cell)."""
+    if a is b:
+        return True
+    if callable(a) and callable(b):
+        args = [9968.7, 0.3, 1.0][: len(inspect.signature(a).parameters) - 1] + [310.0]
+        a_value, b_value = (float((pybamm.Scalar(0) + f(*args)).evaluate()) for f in (a, b))
+        return a_value == pytest.approx(b_value, rel=1e-12)
+    return a == b
+
+
+def _cathode_keys(values):
+    return {k for k in values if k.startswith(("Positive", "Maximum concentration in positive", "Initial concentration in positive"))}
+
+
+@pytest.mark.parametrize("cathode", ["NCM811", "LFP"])
+def test_variants_share_the_cathode_and_anode(cathode):
+    cells = [get_cell(n) for n in cell_names() if f"_{cathode}_" in n]
+    assert len(cells) >= 3
+    reference = cells[0]
+    for cell in cells[1:]:
+        for key in _cathode_keys(reference.values) - {"Positive electrode exchange-current density [A.m-2]"}:
+            assert _same(reference.values[key], cell.values[key]), (cell.name, key)
+        for key in ("Negative electrode thickness [m]", "Electrode height [m]", "Separator thickness [m]"):
+            assert reference.values[key] == cell.values[key]
+
+
+def test_variants_differ_only_in_electrolyte_and_assembly():
+    tpw = get_cell("Cui2025_LFP_NUHS_TPW").values
+    cps = get_cell("Cui2025_LFP_NUHS_CPS").values
+    differing = {k for k in tpw if not _same(tpw[k], cps[k])}
+    assert differing == {
+        "Exchange-current density for lithium metal electrode [A.m-2]",
+        "Positive electrode exchange-current density [A.m-2]",
+    }
+
+
+def _asr(cell, T):
+    v = cell.parameter_values
+    h = v["Separator thickness [m]"]
+    R_bulk = h / v["Electrolyte conductivity [S.m-1]"](1.0, T)
+    R_gb = v["Solid electrolyte grain-boundary resistance [Ohm.m2]"](T)
+    return R_bulk, R_gb
+
+
+@pytest.mark.parametrize(
+    "cell, sigma_S_cm, Ea_eV, R_bulk_ohm, R_gb_ohm",
+    [
+        ("Cui2025_NCM811_NUHS_TPW", 3.8e-4, 0.27, 280.6, 392.7),
+        ("Cui2025_NCM811_CHST_CPS", 2.1e-4, 0.30, 363.5, None),
+        ("Cui2025_NCM811_CUHS_CPS", 1.3e-4, 0.37, 301.3, 1715.6),
+    ],
+)
+def test_electrolytes_reproduce_document_conductivity_and_activation_energy(cell, sigma_S_cm, Ea_eV, R_bulk_ohm, R_gb_ohm):
+    """000 Sec. 3: sigma_tot, Ea and the two resistances of each LATP come back out."""
+    c = get_cell(cell)
+    v = c.values
+    area = v["Electrode height [m]"] * v["Electrode width [m]"]
+    h = v["Separator thickness [m]"]
+    R_bulk, R_gb = _asr(c, 298.15)
+    assert R_bulk / area == pytest.approx(R_bulk_ohm, rel=1e-9)
+    if R_gb_ohm is not None:
+        assert R_gb / area == pytest.approx(R_gb_ohm, rel=1e-9)
+    sigma = h / (R_bulk + R_gb) / 100  # S/cm
+    assert sigma == pytest.approx(sigma_S_cm, rel=0.03)
+    # apparent activation energy of the total conductivity at 25 C
+    T1, T2 = 293.15, 303.15
+    total = [sum(_asr(c, T)) for T in (T1, T2)]
+    apparent = K_B_EV * math.log(total[0] / total[1]) / (1 / T1 - 1 / T2)
+    assert apparent == pytest.approx(Ea_eV, rel=0.01)
+
+
+def test_grain_boundary_activation_energy_differs_from_bulk():
+    c = get_cell("Cui2025_NCM811_CUHS_CPS")
+    (b0, g0), (b1, g1) = _asr(c, 273.15), _asr(c, 353.15)
+    Ea_bulk = K_B_EV * math.log(b0 / b1) / (1 / 273.15 - 1 / 353.15)
+    Ea_gb = K_B_EV * math.log(g0 / g1) / (1 / 273.15 - 1 / 353.15)
+    assert Ea_bulk == pytest.approx(0.24, rel=1e-6)
+    assert Ea_gb > Ea_bulk + 0.1
+
+
+def test_compose_any_electrolyte_with_any_cathode():
+    cell = compose_cell("lithium_metal", "LATP_CUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025")
+    reference = get_cell("Cui2025_LFP_CUHS_CPS").values
+    assert cell.values["Electrolyte conductivity [S.m-1]"](1.0, 298.15) == pytest.approx(
+        reference["Electrolyte conductivity [S.m-1]"](1.0, 298.15)
+    )
+    assert cell.meta == {"electrolyte": "LATP-CUHS", "cathode": "LFP", "assembly": "TPW"}
+
+
+def test_cathode_loading_is_an_assumption_shared_by_variants():
+    loadings = {get_cell(n).values["Positive electrode active material loading [kg.m-2]"] for n in cell_names() if "_NCM811_" in n}
+    assert len(loadings) == 1
+    (loading,) = loadings
+    assert 1.0 < loading * 100 < 10.0  # mg/cm2
+
+
+def test_unknown_names_raise_clear_errors():
+    with pytest.raises(UnknownCellError, match="unknown cell 'Cui2025_XYZ'; known cells: Cui2025_LFP"):
+        get_cell("Cui2025_XYZ")
+    with pytest.raises(ParameterFileError, match="no cathodes file 'NCM999'"):
+        compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "NCM999", "TPW_Cui2025")
+    with pytest.raises(ParameterFileError, match="has no quantity 'radius'"):
+        compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025", cathode_overrides={"radius": 1})
