@@ -1,0 +1,98 @@
+"""Command line: JSON shapes, current densities, plots and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pybamm_ssb import cell_names
+from pybamm_ssb.cli import main
+from pybamm_ssb.experiments import ProtocolError, cycling_experiment, to_pybamm_step
+
+from .conftest import LFP, NCM
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "pybamm_ssb.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cells_json_lists_every_cell_with_its_keys():
+    out = run("cells", "--json")
+    assert out.returncode == 0
+    rows = json.loads(out.stdout)
+    assert [r["name"] for r in rows] == cell_names()
+    for row in rows:
+        assert set(row) == {"name", "description", "document", "cathode", "electrolyte", "assembly"}
+        assert row["document"] == "000_ba47987edc986d26.txt"
+        assert row["electrolyte"] in {"LATP-NUHS", "LATP-CHST", "LATP-CUHS"}
+        assert row["assembly"] in {"TPW", "CPS", None}
+
+
+def test_simulate_json_and_plot(tmp_path):
+    plot = tmp_path / "v.png"
+    out = run("simulate", NCM, "--cycles", "2", "--json", "--plot", str(plot))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)  # stdout holds the JSON alone
+    assert result["cell"] == NCM and result["temperature_C"] == 25.0
+    assert [c["cycle"] for c in result["cycles"]] == [1, 2]
+    first = result["cycles"][0]
+    assert set(first) == {"cycle", "discharge_capacity_mAh_g", "charge_capacity_mAh_g", "coulombic_efficiency"}
+    assert first["discharge_capacity_mAh_g"] == pytest.approx(185.9, rel=0.03)
+    assert "cycle 2/2" in out.stderr  # progress goes to stderr
+    assert plot.stat().st_size > 10_000
+
+
+def test_current_density_steps_equal_the_same_current_in_amps(capsys):
+    from pybamm_ssb import get_cell
+
+    values = get_cell(LFP).parameter_values
+    area_cm2 = values["Electrode height [m]"] * values["Electrode width [m]"] * 1e4
+    assert to_pybamm_step("Discharge at 0.3 mA/cm2 until 2.5 V", area_cm2) == f"Discharge at {0.3e-3 * area_cm2:.6g} A until 2.5 V"
+    args = ["simulate", LFP, "--json", "--experiment"]
+    assert main([*args, "Charge at 0.1 mA/cm2 until 3.8 V", "Discharge at 0.1 mA/cm2 until 2.5 V"]) == 0
+    by_density = json.loads(capsys.readouterr().out)
+    amps = f"{0.1e-3 * area_cm2:.6g} A"
+    assert main([*args, f"Charge at {amps} until 3.8 V", f"Discharge at {amps} until 2.5 V"]) == 0
+    by_current = json.loads(capsys.readouterr().out)
+    assert by_density["cycles"] == by_current["cycles"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["simulate", "Cui2025_NOPE"], "unknown cell 'Cui2025_NOPE'"),
+        (["simulate", NCM, "--experiment", "Discharge at fast"], "cannot read step 'Discharge at fast'"),
+        (["simulate", NCM, "--temperature", "-300"], "temperature must be between -50 and 150 C"),
+        (["simulate", NCM, "--cycles", "0"], "cycles must be a whole number >= 1"),
+    ],
+)
+def test_bad_input_gives_one_line_error(args, message):
+    out = run(*args)
+    assert out.returncode != 0
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+
+
+def test_malformed_protocols_are_rejected_before_solving():
+    from pybamm_ssb import get_cell
+
+    values = get_cell(NCM).parameter_values
+    with pytest.raises(ProtocolError, match="at least one step"):
+        cycling_experiment(values, [], 1)
+    with pytest.raises(ProtocolError, match="cycles must be"):
+        cycling_experiment(values, ["Rest for 1 hour"], 2.5)
+
+
+def test_non_physical_parameter_is_named_before_solving():
+    from pybamm_ssb import ParameterError, get_cell, simulate_cycling
+
+    values = get_cell(NCM).parameter_values
+    values["Separator thickness [m]"] = 0.5  # 50 cm: a unit slip
+    with pytest.raises(ParameterError, match=r"'Separator thickness \[m\]' must be between 1e-06 and 0.005"):
+        simulate_cycling(NCM, parameter_values=values)
+    values = get_cell(NCM).parameter_values
+    values["Solid electrolyte grain-boundary resistance [Ohm.m2]"] = -1.0
+    with pytest.raises(ParameterError, match="grain-boundary resistance .* must be positive"):
+        simulate_cycling(NCM, parameter_values=values)
