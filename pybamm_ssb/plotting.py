@@ -5,8 +5,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .simulate import active_mass_g  # noqa: E402
-
 
 def step_curve(step, mass_g):
     """Specific capacity passed since the start of the step [mAh/g] and voltage [V]."""
@@ -38,5 +36,3 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
         plt.close(fig)
     return fig
 
-
-__all__ = ["plot_voltage_capacity", "step_curve", "active_mass_g"]
