@@ -100,13 +100,17 @@ def _pellet_geometry(family):
     return h, h / (sigma * R_tot), ref
 
 
+PHASES = ("active", "carbon", "catholyte", "binder")
+RECIPE = tuple(f"{p}_{q}" for p in PHASES for q in ("mass_fraction", "density_g_cm3")) + (
+    "void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um")
+
+
 def _cathode_geometry(cathode):
     """Active loading [kg.m-2], thickness [m] and volume fractions from the recipe."""
-    phases = ("active", "carbon", "catholyte", "binder")
-    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in phases}
+    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in PHASES}
     solid_volume = sum(volume.values())  # cm3 per g of dry solids
     dense = 1 - cathode.value("void_fraction")
-    eps = {p: dense * volume[p] / solid_volume for p in phases}
+    eps = {p: dense * volume[p] / solid_volume for p in PHASES}
     s = cathode.value("slurry_solid_mass_fraction")
     solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
     loading_g_cm2 = (
@@ -208,8 +212,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
 
     # --- composite cathode -------------------------------------------------------------------
     loading, L_p, eps = _cathode_geometry(ca)
-    recipe = [(ca, n) for n in ca.quantities if n.endswith(("mass_fraction", "density_g_cm3", "_um")) or n == "void_fraction"]
-    recipe = [(c, n) for c, n in recipe if n != "particle_radius_um"]
+    recipe = [(ca, n) for n in RECIPE]
     r.derive("Positive electrode active material loading [kg.m-2]", loading,
              "wet film thickness * solids per wet volume * active mass fraction", *recipe)
     r.derive("Positive electrode thickness [m]", L_p, "loading / (rho_active eps_active)", *recipe)

@@ -121,7 +121,8 @@ def simulate_cycling(
     mass = active_mass_g(values)
     result = CyclingResult(cell, temperature_C, solution, mass, cycle_capacities(solution, mass))
     finished = len([c for c in solution.cycles if c is not None])
-    if finished < cycles or "event" not in str(solution.termination) and "final time" not in str(solution.termination):
+    stopped_normally = str(solution.termination).startswith(("event", "final time"))
+    if finished < cycles or not stopped_normally:
         raise SimulationFailed(
             f"solver stopped after {finished} of {cycles} cycles ({solution.termination})", result
         )

@@ -83,7 +83,6 @@ def test_voltage_drop_after_current_step_is_current_times_resistances(cell):
 
 def test_each_resistance_follows_its_own_activation_energy(ncm_values):
     """Model variables at 0 and 80 C against Arrhenius with each part's own E_a."""
-    T_ref = ncm_values["Reference temperature [K]"]
     resistances = {}
     for T in (273.15, 353.15):
         values = _half_charged(ncm_values)
@@ -99,7 +98,6 @@ def test_each_resistance_follows_its_own_activation_energy(ncm_values):
     for part, E in (("bulk", E_bulk), ("gb", E_gb)):
         ratio = resistances[273.15][part] / resistances[353.15][part]
         assert ratio == pytest.approx(math.exp(E / K_B_EV * (1 / 273.15 - 1 / 353.15)), rel=1e-6), part
-    assert T_ref == 298.15
 
 
 def test_electrolyte_concentration_uniform_only_when_single_ion():
