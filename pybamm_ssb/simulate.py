@@ -7,7 +7,7 @@ import numpy as np
 import pybamm
 
 from .cells import get_cell
-from .experiments import cycling_experiment, default_steps
+from .experiments import cycling_experiment, default_steps, electrode_area_cm2
 from .models import MODELS
 from .validation import ParameterError, check_parameter_values, check_temperature
 
@@ -45,8 +45,8 @@ class CyclingResult:
 
 def active_mass_g(parameter_values):
     """Mass of cathode active material [g] = loading * electrode area."""
-    area = parameter_values["Electrode height [m]"] * parameter_values["Electrode width [m]"]
-    return parameter_values["Positive electrode active material loading [kg.m-2]"] * area * 1e3
+    area_m2 = electrode_area_cm2(parameter_values) * 1e-4
+    return parameter_values["Positive electrode active material loading [kg.m-2]"] * area_m2 * 1e3
 
 
 def step_capacity_mAh(step):
