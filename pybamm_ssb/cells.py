@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pybamm
 
-from . import functions, ocp
+from . import functions, ocp, volume_change
 from .provenance import (
     Component,
     ParameterFileError,
@@ -122,17 +122,18 @@ def _cathode_geometry(cathode):
     return loading_g_cm2 * 10, thickness_m, eps
 
 
-def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, cathode_overrides=None):
+def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None):
     """PyBaMM parameter values (with provenance) of anode | electrolyte | cathode.
 
     Parameters are file names in ``parameter_sets/`` (anodes/, electrolytes/, cathodes/,
-    interfaces/). Derived values state their formula and inputs. ``cathode_overrides``
-    replaces cathode quantities by name (e.g. while fitting); they are marked fitted.
+    interfaces/). Derived values state their formula and inputs. ``overrides`` replaces
+    component quantities by name (e.g. while fitting); they are marked fitted.
     """
     an = load_component("anodes", anode)
     el, family = _electrolyte(electrolyte)
-    ca = load_component("cathodes", cathode).with_values(cathode_overrides or {}, "fitted", "override")
+    ca = load_component("cathodes", cathode)
     itf = load_component("interfaces", assembly)
+    an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
     r = _Recorder()
 
     r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
@@ -204,11 +205,17 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     share = itf.value("anode_share_of_interfacial_resistance")
     itf_inputs = [(itf, "interfacial_resistance_ohm"), (itf, "anode_share_of_interfacial_resistance")] + geometry_inputs
     R_ct_n = share * R_int * area
-    j0_n = functions.R_GAS * T_ref / (F * R_ct_n)
+    theta_0, contact_inputs = _initial_lithium_contact(itf)
+    r.set("Initial lithium interface contact fraction", theta_0, "derived" if len(contact_inputs) > 1 else
+          contact_inputs[0][0][contact_inputs[0][1]].provenance.kind,
+          f"theta_0 = theta_0,ref R_int,ref / R_int (all of the difference read as contact) "
+          f"[from {', '.join(_ref(c, n) for c, n in contact_inputs)}]")
+    j0_n = functions.R_GAS * T_ref / (F * R_ct_n * theta_0)
     r.set("Exchange-current density for lithium metal electrode [A.m-2]",
           functions.lithium_exchange_current_function(j0_n, itf.value("anode_activation_energy_eV"), T_ref),
-          "derived", f"j0 = R T / (F R_ct,Li), R_ct,Li = share R_int A = {R_ct_n * 1e4:.1f} Ohm cm2, j0 = {j0_n:.4g} A/m2 at T_ref, "
-          f"Arrhenius [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, {_ref(itf, 'anode_activation_energy_eV')}]")
+          "derived", f"intrinsic j0 = R T / (F R_ct,Li theta_0), R_ct,Li = share R_int A = {R_ct_n * 1e4:.1f} Ohm cm2, "
+          f"j0 = {j0_n:.4g} A/m2 at T_ref, Arrhenius [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
+          f"{_ref(itf, 'anode_activation_energy_eV')}, initial contact]")
 
     # --- composite cathode -------------------------------------------------------------------
     loading, L_p, eps = _cathode_geometry(ca)
@@ -262,6 +269,8 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Open-circuit voltage at 0% SOC [V]", V_min, "quoted", window)
     r.set("Open-circuit voltage at 100% SOC [V]", V_max, "quoted", window)
 
+    _degradation(r, an, el, family, ca, itf, T_ref)
+
     # --- PyBaMM bookkeeping --------------------------------------------------------------------
     r.set("Contact resistance [Ohm]", 0.0, "assumed", "Current collectors and casing neglected")
     r.set("Heat transfer coefficient [W.m-2.K-1]", 10.0, "assumed", "Unused in isothermal runs")
@@ -271,6 +280,99 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     meta = dict(meta or {})
     meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"]})
     return ComposedCell(name or f"{anode}|{electrolyte}|{cathode}|{assembly}", r.values, r.provenance, meta)
+
+
+def _overridden(components, overrides):
+    """Components with ``overrides`` (quantity name -> value) applied where the name lives.
+
+    A name held by both an electrolyte and its family is replaced in the electrolyte,
+    whose value wins in the lookup."""
+    unknown = set(overrides) - {n for c in components for n in c.quantities}
+    if unknown:
+        raise ParameterFileError(f"no component of this cell has quantities {sorted(unknown)}")
+    remaining = dict(overrides)
+    result = []
+    for component in components:
+        mine = {n: v for n, v in remaining.items() if n in component.quantities}
+        for n in mine:
+            del remaining[n]
+        result.append(component.with_values(mine, "fitted", "override") if mine else component)
+    return result
+
+
+def _initial_lithium_contact(itf):
+    """theta_0 of the assembly, or theta_0,ref R_int,ref / R_int from a reference assembly."""
+    name = "initial_lithium_contact_fraction"
+    if "contact_from" not in itf.meta:
+        return itf.value(name), [(itf, name)]
+    ref = load_component("interfaces", itf.meta["contact_from"])
+    theta = ref.value(name) * ref.value("interfacial_resistance_ohm") / itf.value("interfacial_resistance_ohm")
+    return theta, [(ref, name), (ref, "interfacial_resistance_ohm"), (itf, "interfacial_resistance_ohm")]
+
+
+NM_PER_HOUR = 1e-9 / 3600
+MPA = 1e6
+
+
+def _degradation(r, an, el, family, ca, itf, T_ref):
+    """Interphases (SEI, CEI), lithium voids and cathode contact loss (physics notes 4-5)."""
+    for film, scale in (("anode", 1), ("cathode", 1)):
+        prefix = f"{film.capitalize()} interphase"
+        q = lambda name: f"{film}_interphase_{name}"  # noqa: E731
+        src = lambda name: _lookup(q(name), el, family)  # noqa: E731
+        r.copy(f"{prefix} initial thickness [m]", src("initial_thickness_nm"), q("initial_thickness_nm"), 1e-9)
+        Ea = src("growth_activation_energy_eV").value(q("growth_activation_energy_eV"))
+        for key, name, unit in (("linear growth rate [m.s-1]", "linear_rate_nm_h", NM_PER_HOUR),
+                                ("parabolic growth constant [m2.s-1]", "parabolic_constant_nm2_h", 1e-18 / 3600)):
+            c = src(name)
+            _set_function(r, f"{prefix} {key}", functions.thermally_activated_function(c.value(q(name)) * unit, Ea, T_ref),
+                          c, q(name), (src("growth_activation_energy_eV"), q("growth_activation_energy_eV")))
+        c = src("current_acceleration_cm2_mA")
+        r.copy(f"{prefix} current acceleration [m2.A-1]", c, q("current_acceleration_cm2_mA"), 0.1)
+        c = src("conductivity_S_m")
+        _set_function(r, f"{prefix} conductivity [S.m-1]", functions.thermally_activated_function(
+            c.value(q("conductivity_S_m")), src("conductivity_activation_energy_eV").value(q("conductivity_activation_energy_eV")),
+            T_ref), c, q("conductivity_S_m"), (src("conductivity_activation_energy_eV"), q("conductivity_activation_energy_eV")))
+    n_li = _lookup("interphase_lithium_per_formula_unit", el, family)
+    r.derive("Anode interphase lithium concentration [mol.m-3]",
+             family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol") * n_li.value("interphase_lithium_per_formula_unit"),
+             "rho / M * Li taken up per formula unit", (family, "density_g_cm3"), (family, "molar_mass_g_mol"),
+             (n_li, "interphase_lithium_per_formula_unit"))
+    c = _lookup("cathode_interphase_charge_concentration_mol_m3", el, family)
+    r.copy("Cathode interphase charge concentration [mol.m-3]", c, "cathode_interphase_charge_concentration_mol_m3")
+    r.copy("Electrolyte oxidation onset potential [V]", _lookup("oxidation_onset_V", el, family), "oxidation_onset_V")
+    r.copy("Electrolyte oxidation transfer coefficient", _lookup("oxidation_transfer_coefficient", el, family),
+           "oxidation_transfer_coefficient")
+
+    # lithium voids and creep
+    p = itf.value("stack_pressure_MPa") * MPA
+    r.copy("Stack pressure [Pa]", itf, "stack_pressure_MPa", MPA)
+    c_li = an.value("density_g_cm3") * 1e6 / an.value("molar_mass_g_mol")
+    v_ref = an.value("critical_current_density_mA_cm2") * 10 / (F * c_li)
+    creep_inputs = [(an, n) for n in ("critical_current_density_mA_cm2", "critical_current_density_stack_pressure_MPa",
+                                      "creep_stress_exponent", "creep_activation_energy_eV", "density_g_cm3")]
+    r.derive("Lithium creep velocity [m.s-1]", functions.creep_velocity_function(
+        v_ref, an.value("critical_current_density_stack_pressure_MPa") * MPA, an.value("creep_stress_exponent"),
+        an.value("creep_activation_energy_eV"), T_ref),
+        f"v = i_ccd / (F c_Li) (p / p_ccd)^n Arrhenius = {v_ref:.3g} m/s at p_ccd", *creep_inputs)
+    r.copy("Lithium interface roughness length [m]", an, "interface_roughness_length_um", 1e-6)
+
+    # cathode particle contact
+    contraction = ca.value("volume_contraction_percent") / 100
+    r.set("Positive electrode volume change", volume_change.VOLUME_CHANGE_FUNCTIONS[ca.meta["volume_change"]](contraction),
+          "assumed", f"{_ref(ca, 'volume_contraction_percent')}: {ca['volume_contraction_percent'].provenance.source} "
+          f"(shape: pybamm_ssb.volume_change.{ca.meta['volume_change']})")
+    r.copy("Cathode contact loss coefficient", ca, "contact_loss_coefficient")
+    rate = 1 / (itf.value("cathode_contact_recovery_time_h") * 3600)
+    r.derive("Cathode contact recovery rate [s-1]", functions.pressure_rate_function(rate, p),
+             "1 / t_recovery at the assembly's stack pressure, proportional to pressure",
+             (itf, "cathode_contact_recovery_time_h"), (itf, "stack_pressure_MPa"))
+
+
+def _set_function(r, key, function, component, name, *more):
+    q = component[name]
+    extra = ", ".join(_ref(c, n) for c, n in more)
+    r.set(key, function, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}; T dependence from {extra}")
 
 
 # --- registry of the documents' cells -------------------------------------------------------
@@ -286,16 +388,27 @@ def _cell_file(name):
     return read_toml("cells", name)
 
 
+def cell_components(name):
+    """The registered cell's component files: {"anode": ..., "electrolyte": ..., ...}."""
+    spec = _cell_file(name)
+    return {k: spec[k] for k in ("anode", "electrolyte", "cathode", "assembly")}
+
+
 @functools.cache
 def _registered_cell(name):
     spec = _cell_file(name)
     meta = {k: spec[k] for k in ("description", "document", "c_rate", "temperature_C")}
-    return compose_cell(spec["anode"], spec["electrolyte"], spec["cathode"], spec["assembly"], name=name, meta=meta)
+    return compose_cell(**cell_components(name), name=name, meta=meta)
 
 
-def get_cell(name):
-    """The registered cell ``name`` as a ComposedCell (values, provenance, metadata)."""
-    return _registered_cell(name)
+def get_cell(name, overrides=None):
+    """The registered cell ``name`` as a ComposedCell (values, provenance, metadata).
+
+    ``overrides`` (quantity name -> value) replaces component quantities, e.g. in a fit."""
+    if not overrides:
+        return _registered_cell(name)
+    meta = _registered_cell(name).meta
+    return compose_cell(**cell_components(name), name=name, meta=meta, overrides=overrides)
 
 
 def cell_parameter_values(name):

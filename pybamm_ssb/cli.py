@@ -1,4 +1,4 @@
-"""Command line: ``pybamm-ssb cells`` and ``pybamm-ssb simulate``."""
+"""Command line: ``pybamm-ssb cells``, ``simulate``, ``fit`` and ``reproduce``."""
 
 import argparse
 import json
@@ -8,11 +8,13 @@ import pybamm
 
 from .cells import UnknownCellError, cell_names, cell_summary
 from .experiments import ProtocolError
+from .fade_data import FadeDataError, read_fade_data
+from .fitting import FitError, fit_fade, plot_fit
 from .provenance import ParameterFileError
 from .simulate import SimulationFailed, simulate_cycling
 from .validation import ParameterError
 
-INPUT_ERRORS = (UnknownCellError, ProtocolError, ParameterError, ParameterFileError)
+INPUT_ERRORS = (UnknownCellError, ProtocolError, ParameterError, ParameterFileError, FadeDataError, FitError)
 
 
 def _parser():
@@ -31,6 +33,18 @@ def _parser():
     sim.add_argument("--model", choices=["spme", "dfn"], default="spme")
     sim.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sim.add_argument("--plot", metavar="FILE.png", help="write voltage vs capacity")
+
+    fit = sub.add_parser("fit", help="fit degradation parameters to measured capacity fade")
+    fit.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    fit.add_argument("data", metavar="DATA.csv",
+                     help="columns cycle, discharge_capacity_mAh_g [, interface_resistance_ohm_cm2, c_rate, temperature_C]")
+    fit.add_argument("--parameters", required=True, metavar="P1,P2",
+                     help="comma-separated fit parameters (an unknown name lists the allowed ones)")
+    fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
+    rep = sub.add_parser("reproduce", help="simulate the documents' targets and compare")
+    rep.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    rep.add_argument("--plots", metavar="DIR", help="write capacity-vs-cycle figures into DIR")
     return parser
 
 
@@ -50,6 +64,8 @@ def _simulate(args):
         failure = None
     except SimulationFailed as error:
         result, failure = error.result, error
+    if result is None:
+        raise failure
     if args.plot:
         from .plotting import plot_voltage_capacity
 
@@ -67,11 +83,60 @@ def _simulate(args):
         raise failure
 
 
+def _fit(args):
+    data = read_fade_data(args.data)
+    names = [name.strip() for name in args.parameters.split(",") if name.strip()]
+    result = fit_fade(args.cell, data, names, progress=True)
+    for warning in result.warnings:
+        print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
+    if args.plot:
+        plot_fit(result, data, args.plot)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return
+    print(f"{result.cell} fitted to {data.source} ({len(data.cycle)} measured cycles)")
+    print(f"{'parameter':32s} {'value':>11s}    {'stderr':>9s}  unit")
+    for name, fitted in result.parameters.items():
+        print(f"{name:32s} {fitted['value']:11.4g} +- {fitted['stderr']:9.2g}  {result.units[name]}")
+    rmse = f"rmse {result.rmse_mAh_g:.3g} mAh/g"
+    if result.rmse_resistance_ohm_cm2 is not None:
+        rmse += f", {result.rmse_resistance_ohm_cm2:.3g} ohm cm2"
+    print(rmse)
+    print(f"{result.n_evaluations} simulations in {result.seconds:.1f} s")
+
+
+def _reproduce(args):
+    from .reproduce import reproduce
+
+    rows, runs = reproduce(progress=not args.json)
+    splits = {cell: split for cell, (_, split) in runs.items()}
+    if args.plots:
+        from pathlib import Path
+
+        from .plotting import plot_fade
+
+        folder = Path(args.plots)
+        folder.mkdir(parents=True, exist_ok=True)
+        for cell, (curve, split) in runs.items():
+            measured = [(r["condition"], r["measured"]) for r in rows if r["cell"] == cell]
+            points = [(int(c.split()[-1]), m) for c, m in measured]
+            plot_fade(cell, curve, points, split, folder / f"{cell}.png")
+    if args.json:
+        print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits}, indent=2))
+        return
+    print(f"{'target':20s} {'measured':>9s} {'simulated':>9s} {'error':>7s}  kind       source")
+    for r in rows:
+        print(f"{r['id']:20s} {r['measured']:9.1f} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  {r['source']}")
+    print("\ncapacity lost by the last cycle [mAh/g]: resistance rise / lost active material / lost lithium")
+    for cell, split in splits.items():
+        print(f"{cell:28s} " + " / ".join(f"{v:6.1f}" for v in split.values()))
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
     try:
-        {"cells": _cells, "simulate": _simulate}[args.command](args)
+        {"cells": _cells, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce}[args.command](args)
     except INPUT_ERRORS as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 2

@@ -68,3 +68,30 @@ def cathode_exchange_current_function(j0_ref, c_e_ref, activation_energy_eV, T_r
         )
 
     return cathode_exchange_current_density
+
+
+def thermally_activated_function(k_ref, activation_energy_eV, T_ref):
+    """k(T) = k_ref exp[-(E_a/k_B)(1/T - 1/T_ref)]: growth rates and film conductivities."""
+
+    def thermally_activated(T):
+        return k_ref * arrhenius(T, activation_energy_eV, T_ref)
+
+    return thermally_activated
+
+
+def creep_velocity_function(v_ref, p_ref, stress_exponent, activation_energy_eV, T_ref):
+    """Power-law creep of lithium, v(p, T) = v_ref (p/p_ref)^n Arrhenius (physics notes sec. 5)."""
+
+    def lithium_creep_velocity(p, T):
+        return v_ref * (p / p_ref) ** stress_exponent * arrhenius(T, activation_energy_eV, T_ref)
+
+    return lithium_creep_velocity
+
+
+def pressure_rate_function(rate_ref, p_ref):
+    """r(p) = r_ref p / p_ref: contact recovery proportional to the stack pressure."""
+
+    def cathode_contact_recovery_rate(p):
+        return rate_ref * p / p_ref
+
+    return cathode_contact_recovery_rate

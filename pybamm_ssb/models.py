@@ -10,13 +10,24 @@ Package options
 ---------------
 "solid electrolyte" : "resistive" (default) or "capacitive"
     Bulk and grain boundary as resistances (cycling) or as R||C elements (impedance).
+"interphases" : "growing" (default) or "none"
+    SEI on the lithium and CEI on the cathode particles, each with its own growth law,
+    film resistance and charge consumption (submodels/interphase.py).
+"contact loss" : "dynamic" (default) or "none"
+    Voids at the Li|electrolyte interface and loss of cathode-particle contact; with
+    "none" both contacts stay at their initial values.
 """
 
 import pybamm
 
 from . import submodels
 
-SSB_OPTIONS = {"solid electrolyte": ("resistive", "capacitive")}
+SSB_OPTIONS = {
+    "solid electrolyte": ("resistive", "capacitive"),
+    "interphases": ("growing", "none"),
+    "contact loss": ("dynamic", "none"),
+}
+FILMS = ("Anode interphase", "Cathode interphase")
 FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
 
 
@@ -55,13 +66,40 @@ class SolidStateMixin:
             if explicit
             else submodels.SeriesDropLithiumMetalSurfaceForm
         )
-        self.submodels[key] = series(self.param, "negative", self.options)
+        series_terms = ["Solid electrolyte series overpotential [V]"]
+        if self._has("interphases"):
+            series_terms += [f"{film} overpotential [V]" for film in FILMS]
+        self.submodels[key] = series(self.param, "negative", self.options, series_terms)
         layer = (
             submodels.CapacitiveSolidElectrolyte
             if self.ssb_options["solid electrolyte"] == "capacitive"
             else submodels.ResistiveSolidElectrolyte
         )
         self.submodels["solid electrolyte"] = layer(self.param, self.options)
+        films = FILMS if self._has("interphases") else ()
+        if films:
+            self.submodels["anode interphase"] = submodels.AnodeInterphase(self.param, self.options)
+            self.submodels["cathode interphase"] = submodels.CathodeInterphase(self.param, self.options)
+            self.submodels["positive primary sei"] = submodels.CathodeInterphaseCurrent(self.param, self.options)
+        self.submodels["lithium metal thickness"] = submodels.LithiumMetalThickness(
+            self.param, self.options, interphase_consumption=bool(films)
+        )
+        self.submodels["interfacial resistance"] = submodels.InterfaceResistance(self.param, self.options, films)
+
+    def _has(self, mechanism):
+        return self.ssb_options[mechanism] != "none"
+
+    def set_interface_utilisation_submodel(self):
+        super().set_interface_utilisation_submodel()
+        contact = submodels.LithiumVoidContact if self._has("contact loss") else submodels.ConstantLithiumContact
+        self.submodels["Negative interface utilisation"] = contact(self.param, self.options)
+
+    def set_active_material_submodel(self):
+        super().set_active_material_submodel()
+        if self._has("contact loss"):
+            self.submodels["positive primary active material"] = submodels.ParticleContactLoss(
+                self.param, self.options, self.x_average
+            )
 
     @property
     def default_parameter_values(self):

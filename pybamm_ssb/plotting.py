@@ -1,4 +1,4 @@
-"""Figures users look at: voltage vs specific capacity, per cycle."""
+"""Figures users look at: voltage vs specific capacity, capacity fade with measured points."""
 
 import matplotlib
 
@@ -36,3 +36,20 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
         plt.close(fig)
     return fig
 
+
+
+def plot_fade(cell, curve, measured, split, path):
+    """Capacity vs cycle with the measured points, and the loss split by mechanism."""
+    fig, (ax, bars) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]})
+    ax.plot(curve.cycle, curve.discharge_capacity_mAh_g, label="simulated")
+    cycles, values = zip(*measured) if measured else ((), ())
+    ax.plot(cycles, values, "o", color="k", label="measured")
+    ax.set(xlabel="cycle", ylabel="discharge capacity [mAh/g]", title=cell)
+    ax.legend()
+    names = [k.replace("_mAh_g", "").replace("_", " ") for k in split]
+    bars.bar(names, list(split.values()), color=["tab:red", "tab:blue", "tab:green"])
+    bars.set(ylabel="capacity lost by the last cycle [mAh/g]")
+    bars.tick_params(axis="x", rotation=30)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -32,9 +32,12 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Quantity:
+    """A value with its provenance and, for fittable values, its physically sensible range."""
+
     name: str
     value: float
     provenance: Provenance
+    range: tuple = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Component:
         quantities = dict(self.quantities)
         for name, value in values.items():
             self[name]  # raises for unknown names
-            quantities[name] = Quantity(name, float(value), Provenance(kind, source))
+            quantities[name] = Quantity(name, float(value), Provenance(kind, source), self[name].range)
         return Component(self.folder, self.file, self.meta, quantities)
 
 
@@ -99,6 +102,20 @@ def load_component(folder, file):
         if not isinstance(entry["value"], (int, float)):
             raise ParameterFileError(f"{folder}/{file}.toml quantity '{name}' is not a number")
         quantities[name] = Quantity(
-            name, float(entry["value"]), Provenance(entry["kind"], entry["source"])
+            name, float(entry["value"]), Provenance(entry["kind"], entry["source"]), _range(folder, file, name, entry)
         )
     return Component(folder, file, data.get("meta", {}), quantities)
+
+
+def _range(folder, file, name, entry):
+    """The quantity's sensible (low, high); required for fitted values, which must lie inside."""
+    if "range" not in entry:
+        if entry["kind"] == "fitted":
+            raise ParameterFileError(f"{folder}/{file}.toml fitted quantity '{name}' needs a range = [low, high]")
+        return None
+    low, high = (float(v) for v in entry["range"])
+    if not low <= float(entry["value"]) <= high:
+        raise ParameterFileError(
+            f"{folder}/{file}.toml quantity '{name}' = {entry['value']} lies outside its range [{low:g}, {high:g}]"
+        )
+    return (low, high)

@@ -38,6 +38,7 @@ class CyclingResult:
     solution: pybamm.Solution
     active_mass_g: float
     cycles: list = field(default_factory=list)
+    parameter_values: pybamm.ParameterValues = None
 
     def as_dict(self):
         return {"cell": self.cell, "temperature_C": self.temperature_C, "cycles": self.cycles}
@@ -117,9 +118,12 @@ def simulate_cycling(
         solver=pybamm.IDAKLUSolver(),
     )
     callbacks = [ProgressCallback()] if progress else []
-    solution = sim.solve(callbacks=callbacks)
+    try:
+        solution = sim.solve(callbacks=callbacks)
+    except pybamm.SolverError as error:
+        raise SimulationFailed(f"solver failed in the first step: {error}", None) from error
     mass = active_mass_g(values)
-    result = CyclingResult(cell, temperature_C, solution, mass, cycle_capacities(solution, mass))
+    result = CyclingResult(cell, temperature_C, solution, mass, cycle_capacities(solution, mass), values)
     finished = len([c for c in solution.cycles if c is not None])
     stopped_normally = str(solution.termination).startswith(("event", "final time"))
     if finished < cycles or not stopped_normally:

@@ -1,7 +1,8 @@
 """Where the voltage goes: the cell's losses, each in volts, that close the voltage balance
 
     V = U_ocv - (bulk + grain boundary + catholyte + Li interface + cathode interface
-                 + particle diffusion + electrolyte concentration + electrode ohmic)
+                 + interphase films + particle diffusion + electrolyte concentration
+                 + electrode ohmic)
 
 Each loss is positive when it lowers the voltage on discharge (negative on charge).
 """
@@ -19,6 +20,7 @@ def _losses(v):
         "catholyte [V]": -v("X-averaged electrolyte ohmic losses [V]") - bulk,
         "Li interface [V]": v("Lithium metal interface reaction overpotential [V]"),
         "cathode interface [V]": -v("X-averaged positive electrode reaction overpotential [V]"),
+        "interphase films [V]": v("Anode interphase overpotential [V]", 0.0) + v("Cathode interphase overpotential [V]", 0.0),
         "particle diffusion [V]": -v("Particle concentration overpotential [V]"),
         "electrolyte concentration [V]": -v("X-averaged concentration overpotential [V]"),
         "electrode ohmic [V]": -v("X-averaged solid phase ohmic losses [V]"),
@@ -28,12 +30,18 @@ def _losses(v):
 def voltage_losses(solution):
     """Table over time of voltage, open-circuit voltage and each loss [V]."""
 
-    def v(name):
-        return solution[name].entries
+    def v(name, missing=None):
+        """Entries of a variable; ``missing`` stands in for one the model does not have."""
+        try:
+            return solution[name].entries
+        except KeyError:
+            if missing is None:
+                raise
+            return missing
 
     table = {"time [h]": solution["Time [h]"].entries, "voltage [V]": v("Voltage [V]"), "open-circuit voltage [V]": v(OCV)}
     table.update(_losses(v))
     return pd.DataFrame(table)
 
 
-LOSS_COLUMNS = tuple(_losses(lambda name: 0.0))
+LOSS_COLUMNS = tuple(_losses(lambda name, missing=None: 0.0))

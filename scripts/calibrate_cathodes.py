@@ -26,7 +26,7 @@ def initial_capacity(cell, quantity, log_value):
     spec = read_toml("cells", cell)
     composed = compose_cell(
         spec["anode"], spec["electrolyte"], spec["cathode"], spec["assembly"],
-        cathode_overrides={quantity: 10**log_value},
+        overrides={quantity: 10**log_value},
     )
     result = simulate_cycling(cell, cycles=1, parameter_values=composed.parameter_values)
     return result.cycles[0]["discharge_capacity_mAh_g"]

@@ -1,0 +1,103 @@
+"""Capacity fade of a registered cell: per-cycle capacity and interfacial resistance.
+
+The fittable degradation quantities are component quantities that carry a physically
+sensible range in their parameter file; ``simulate_fade`` re-composes the cell with new
+values for them (in the file's units) and cycles it with the document's protocol.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cells import cell_components, get_cell
+from .experiments import default_steps
+from .provenance import load_component
+from .simulate import simulate_cycling
+
+# short name -> (parameter-file quantity, unit)
+FITTABLE = {
+    "anode_interphase_rate": ("anode_interphase_linear_rate_nm_h", "nm/h"),
+    "anode_interphase_parabolic": ("anode_interphase_parabolic_constant_nm2_h", "nm2/h"),
+    "cathode_interphase_parabolic": ("cathode_interphase_parabolic_constant_nm2_h", "nm2/h"),
+    "cathode_contact_loss": ("contact_loss_coefficient", "-"),
+    "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
+    "lithium_roughness": ("interface_roughness_length_um", "um"),
+}
+OHM_M2_TO_OHM_CM2 = 1e4
+
+
+@dataclass
+class FitParameter:
+    name: str
+    key: str
+    value: float
+    low: float
+    high: float
+    log: bool
+    unit: str
+
+
+@dataclass
+class FadeCurve:
+    cycle: np.ndarray
+    discharge_capacity_mAh_g: np.ndarray
+    interface_resistance_ohm_cm2: np.ndarray
+    charge_capacity_mAh_g: np.ndarray = None
+    result: object = None  # the CyclingResult
+
+
+def _components(cell):
+    files = cell_components(cell)
+    components = [load_component(folder, files[role]) for folder, role in
+                  (("electrolytes", "electrolyte"), ("cathodes", "cathode"), ("interfaces", "assembly"), ("anodes", "anode"))]
+    family = components[0].meta.get("family")
+    if family:
+        components.insert(1, load_component("electrolytes", family))
+    return components
+
+
+def fit_parameters(cell):
+    """Fittable degradation parameters of a registered cell, by short name."""
+    found = {}
+    for short, (quantity, unit) in FITTABLE.items():
+        for component in _components(cell):
+            q = component.get(quantity)
+            if q is not None:
+                if q.range is not None:
+                    low, high = q.range
+                    found[short] = FitParameter(short, quantity, q.value, low, high,
+                                                log=low > 0 and high / low > 100, unit=unit)
+                break
+    return found
+
+
+def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme"):
+    """Cycle ``cell`` ``cycles`` times with its document protocol, ``parameters`` (short name ->
+    value in file units) replaced; returns capacities and interfacial resistance per cycle."""
+    parameters = dict(parameters or {})
+    allowed = fit_parameters(cell)
+    unknown = set(parameters) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown fit parameters {sorted(unknown)} for {cell}; allowed: {sorted(allowed)}")
+    composed = get_cell(cell, {allowed[n].key: v for n, v in parameters.items()})
+    values = composed.parameter_values
+    steps = default_steps(values, c_rate or composed.meta["c_rate"])
+    if temperature_C is None:
+        temperature_C = composed.meta["temperature_C"]
+    result = simulate_cycling(cell, steps=steps, cycles=cycles, temperature_C=temperature_C, model=model,
+                              parameter_values=values, progress=progress)
+    return fade_curve(result)
+
+
+def fade_curve(result):
+    """FadeCurve of a CyclingResult (resistance at the end of each cycle)."""
+    finished = [c for c in result.solution.cycles if c is not None]
+    resistance = [c["Interfacial resistance [Ohm.m2]"].entries[-1] * OHM_M2_TO_OHM_CM2 for c in finished]
+    rows = result.cycles
+    return FadeCurve(
+        cycle=np.array([r["cycle"] for r in rows]),
+        discharge_capacity_mAh_g=np.array([r["discharge_capacity_mAh_g"] for r in rows]),
+        interface_resistance_ohm_cm2=np.array(resistance),
+        charge_capacity_mAh_g=np.array([r["charge_capacity_mAh_g"] for r in rows]),
+        result=result,
+    )

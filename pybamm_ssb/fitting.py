@@ -1,0 +1,287 @@
+"""Fit degradation parameters of a cell to measured capacity fade (and interface resistance).
+
+The residuals are relative to the measured values at the measured cycles,
+
+    r_k = (Q_sim(n_k) - Q_meas(n_k)) / Q_meas(n_k)   [and the same for R_int where measured],
+
+minimised by trust-region reflective least squares within the parameters' stated bounds. Each
+parameter is scaled to u in [0, 1] over its bounds (in log10 for rates and conductivities), so
+the finite-difference step and the bound test are fractions of that range.
+"""
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pybamm
+from scipy.optimize import least_squares
+
+from .cells import get_cell
+from .simulate import SimulationFailed
+
+DIFF_STEP = 1e-3  # finite-difference step, fraction of each parameter's (log) range
+TOLERANCE = 1e-6  # ftol and xtol of least_squares
+START_MARGIN = 0.01  # default starting values are kept this fraction of the range inside the bounds
+BOUND_MARGIN = 0.01  # fitted values this close to a bound (fraction of the range) are flagged
+SINGULAR_TOLERANCE = 1e-8  # singular values below this fraction of the largest make J^T J singular
+CORRELATION_WARNING = 0.99
+FAILED_RESIDUAL = 1.0  # relative residual of every point of a failed simulation
+
+
+class FitError(ValueError):
+    """Parameters or starting values that cannot be fitted to the given data."""
+
+
+@dataclass
+class FitResult:
+    cell: str
+    parameters: dict  # name -> {"value", "stderr"} in the parameter's own unit
+    units: dict
+    rmse_mAh_g: float
+    rmse_resistance_ohm_cm2: float | None
+    residuals: list
+    n_evaluations: int
+    seconds: float
+    correlation: np.ndarray  # rows and columns in the order of ``parameters``
+    at_bound: list
+    curve: object  # the simulated FadeCurve at the fitted values
+    warnings: list = field(default_factory=list)
+
+    def as_json(self):
+        """JSON-safe summary: infinite or undefined numbers become null."""
+        names = list(self.parameters)
+        return {
+            "parameters": {n: {k: _finite(v) for k, v in p.items()} for n, p in self.parameters.items()},
+            "rmse_mAh_g": _finite(self.rmse_mAh_g),
+            "n_evaluations": self.n_evaluations,
+            "seconds": self.seconds,
+            "residuals": [{k: _finite(v) for k, v in row.items()} for row in self.residuals],
+            "rmse_resistance_ohm_cm2": _finite(self.rmse_resistance_ohm_cm2),
+            "correlation": {a: {b: _finite(float(self.correlation[i, j])) for j, b in enumerate(names)}
+                            for i, a in enumerate(names)},
+            "at_bound": list(self.at_bound),
+        }
+
+
+def _finite(value):
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _span(spec):
+    """Bounds of the fitted variable z: log10(value) or value."""
+    return (math.log10(spec.low), math.log10(spec.high)) if spec.log else (spec.low, spec.high)
+
+
+def _to_unit(spec, value):
+    """u = (z - z_low) / (z_high - z_low)."""
+    low, high = _span(spec)
+    value = min(max(value, spec.low), spec.high)
+    z = math.log10(value) if spec.log else value
+    return (z - low) / (high - low)
+
+
+def _from_unit(spec, u):
+    low, high = _span(spec)
+    z = low + u * (high - low)
+    return 10.0**z if spec.log else z
+
+
+def _select(specs, parameters, initial, n_points):
+    unknown = [name for name in parameters if name not in specs]
+    if unknown or not parameters:
+        given = f"unknown fit parameter '{unknown[0]}'" if unknown else "no fit parameter given"
+        raise FitError(f"{given}; allowed: {', '.join(specs)}")
+    if len(set(parameters)) != len(parameters):
+        raise FitError(f"give each fit parameter once, got {', '.join(parameters)}")
+    if len(parameters) >= n_points:
+        raise FitError(f"fitting {len(parameters)} parameters needs more than {len(parameters)} measured points, "
+                       f"got {n_points}")
+    for name, value in initial.items():
+        if name not in parameters:
+            raise FitError(f"initial value given for '{name}', which is not fitted ({', '.join(parameters)})")
+        spec = specs[name]
+        if not spec.low <= value <= spec.high:
+            raise FitError(f"initial {name} must be between {spec.low:g} and {spec.high:g} {spec.unit}, got {value:g}")
+    return [specs[name] for name in parameters]
+
+
+def _at_cycles(curve, quantity, cycles):
+    """Simulated ``quantity`` at ``cycles``; NaN at cycles the simulation did not reach."""
+    simulated = np.full(len(cycles), np.nan)
+    reached = np.isin(cycles, curve.cycle)
+    simulated[reached] = np.asarray(quantity)[np.searchsorted(curve.cycle, cycles[reached])]
+    return simulated
+
+
+def _relative_residuals(curve, data):
+    residual = _at_cycles(curve, curve.discharge_capacity_mAh_g, data.cycle) / data.discharge_capacity_mAh_g - 1
+    if data.interface_resistance_ohm_cm2 is not None:
+        measured = ~np.isnan(data.interface_resistance_ohm_cm2)
+        cycles, resistance = data.cycle[measured], data.interface_resistance_ohm_cm2[measured]
+        residual = np.r_[residual, _at_cycles(curve, curve.interface_resistance_ohm_cm2, cycles) / resistance - 1]
+    return np.where(np.isfinite(residual), residual, FAILED_RESIDUAL)
+
+
+def _uncertainty(chosen, solution):
+    """Standard errors and correlations from the Jacobian in u at the optimum.
+
+    cov_u = s^2 (J^T J)^-1 with s^2 = SSR / (m - p); sigma_z = sigma_u (z_high - z_low), and for
+    log10 parameters sigma = value ln(10) sigma_z. Parameters along a null direction of J (the
+    data fix only a combination of them) get an infinite stderr and undefined correlations.
+    """
+    jac = solution.jac
+    m, p = jac.shape
+    _, singular, vt = np.linalg.svd(jac, full_matrices=False)
+    null = singular <= SINGULAR_TOLERANCE * singular[0]
+    undetermined = np.abs(vt[null]).max(axis=0, initial=0.0) > math.sqrt(SINGULAR_TOLERANCE)
+    covariance = 2 * solution.cost / (m - p) * (vt[~null].T / singular[~null] ** 2) @ vt[~null]
+    u_stderr = np.sqrt(np.diag(covariance))
+    u_stderr[undetermined] = np.inf
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correlation = covariance / np.outer(u_stderr, u_stderr)
+    correlation[undetermined, :] = correlation[:, undetermined] = np.nan
+    np.fill_diagonal(correlation, 1.0)
+    stderr = []
+    for spec, u, sd in zip(chosen, solution.x, u_stderr):
+        low, high = _span(spec)
+        z_stderr = sd * (high - low)
+        stderr.append(_from_unit(spec, u) * math.log(10) * z_stderr if spec.log else z_stderr)
+    return stderr, correlation, undetermined
+
+
+def _compare(curve, data):
+    """Rows of measured vs fitted values [mAh/g, ohm cm2] and the rms errors of both."""
+    capacity = _at_cycles(curve, curve.discharge_capacity_mAh_g, data.cycle)
+    rows = [{"cycle": int(n), "measured": float(q), "fitted": float(f), "residual": float(f - q)}
+            for n, q, f in zip(data.cycle, data.discharge_capacity_mAh_g, capacity)]
+    rmse = float(np.sqrt(np.mean((capacity - data.discharge_capacity_mAh_g) ** 2)))
+    if data.interface_resistance_ohm_cm2 is None:
+        return rows, rmse, None
+    measured = data.interface_resistance_ohm_cm2
+    resistance = _at_cycles(curve, curve.interface_resistance_ohm_cm2, data.cycle)
+    for row, r_meas, r_fit in zip(rows, measured, resistance):
+        row["measured_resistance"] = None if np.isnan(r_meas) else float(r_meas)
+        row["fitted_resistance"] = float(r_fit)
+        row["residual_resistance"] = None if np.isnan(r_meas) else float(r_fit - r_meas)
+    return rows, rmse, float(np.sqrt(np.nanmean((resistance - measured) ** 2)))
+
+
+def _print_progress(evaluation, values, rms):
+    """One line per simulation on stderr: values tried and the relative rms residual."""
+    tried = ", ".join(f"{name}={value:.4g}" for name, value in values.items())
+    outcome = "simulation failed" if rms is None else f"rms {100 * rms:.3g} %"
+    print(f"evaluation {evaluation}: {tried} -> {outcome}", file=sys.stderr, flush=True)
+
+
+def fit_fade(cell, data, parameters, *, initial=None, simulator=None, progress=None, specs=None):
+    """Fit ``parameters`` (short names) of ``cell`` to ``data`` (a FadeData).
+
+    ``initial`` maps names to starting values (default: the cell's values). ``simulator`` and
+    ``specs`` default to ``pybamm_ssb.fade.simulate_fade`` and ``fit_parameters(cell)``.
+    ``progress`` is True (one line per simulation on stderr) or a callable
+    ``progress(evaluation, values, rms)`` with ``rms`` None for a failed simulation.
+    """
+    started = time.perf_counter()
+    if specs is None:
+        get_cell(cell)  # unknown cells stop here, before the model is loaded
+        from .fade import fit_parameters
+
+        specs = fit_parameters(cell)
+    if simulator is None:
+        from .fade import simulate_fade as simulator
+    report = _print_progress if progress is True else progress
+    n_points = len(data.cycle)
+    if data.interface_resistance_ohm_cm2 is not None:
+        n_points += int((~np.isnan(data.interface_resistance_ohm_cm2)).sum())
+    initial = initial or {}
+    chosen = _select(specs, list(parameters), initial, n_points)
+    names = [spec.name for spec in chosen]
+    n_cycles = int(data.cycle.max())
+
+    def values_at(u):
+        return {spec.name: _from_unit(spec, ui) for spec, ui in zip(chosen, u)}
+
+    curves = {}  # u.tobytes() -> FadeCurve, None for failed simulations
+    evaluations = 0
+
+    def residuals(u):
+        nonlocal evaluations
+        evaluations += 1
+        values = values_at(u)
+        try:
+            curve = simulator(cell, n_cycles, values, c_rate=data.c_rate, temperature_C=data.temperature_C)
+            residual = _relative_residuals(curve, data)
+        except (SimulationFailed, pybamm.SolverError):
+            curve, residual = None, np.full(n_points, FAILED_RESIDUAL)
+        curves[u.tobytes()] = curve
+        if report:
+            report(evaluations, values, None if curve is None else float(np.sqrt(np.mean(residual**2))))
+        return residual
+
+    start = [initial.get(spec.name, spec.value) for spec in chosen]
+    u0 = np.clip([_to_unit(spec, value) for spec, value in zip(chosen, start)], START_MARGIN, 1 - START_MARGIN)
+    solution = least_squares(residuals, u0, bounds=(0.0, 1.0), method="trf", diff_step=DIFF_STEP,
+                             ftol=TOLERANCE, xtol=TOLERANCE)
+    fitted = values_at(solution.x)
+    curve = curves[solution.x.tobytes()]
+    if curve is None:
+        tried = ", ".join(f"{name}={value:.4g}" for name, value in fitted.items())
+        raise SimulationFailed(f"simulation of {cell} fails at the starting values {tried}; give other ones", None)
+
+    stderr, correlation, undetermined = _uncertainty(chosen, solution)
+    warnings = []
+    if undetermined.any():
+        together = ", ".join(name for name, flag in zip(names, undetermined) if flag)
+        warnings.append(f"{together} cannot be separated by these data (J^T J is singular); "
+                        "fit fewer parameters or add data")
+    for i, j in zip(*np.triu_indices(len(names), 1)):
+        if abs(correlation[i, j]) > CORRELATION_WARNING:
+            warnings.append(f"{names[i]} and {names[j]} are correlated (r = {correlation[i, j]:.3f}); "
+                            "these data hardly separate them")
+    if solution.status == 0:
+        warnings.append(f"stopped after {evaluations} simulations before converging")
+    at_bound = [spec.name for spec, u in zip(chosen, solution.x) if min(u, 1 - u) < BOUND_MARGIN]
+    warnings += [f"{spec.name} ended at a bound of its stated range {spec.low:g}-{spec.high:g} {spec.unit}"
+                 for spec in chosen if spec.name in at_bound]
+    rows, rmse, rmse_resistance = _compare(curve, data)
+    return FitResult(
+        cell=cell,
+        parameters={name: {"value": float(fitted[name]), "stderr": float(sd)} for name, sd in zip(names, stderr)},
+        units={spec.name: spec.unit for spec in chosen},
+        rmse_mAh_g=rmse,
+        rmse_resistance_ohm_cm2=rmse_resistance,
+        residuals=rows,
+        n_evaluations=evaluations,
+        seconds=time.perf_counter() - started,
+        correlation=correlation,
+        at_bound=at_bound,
+        curve=curve,
+        warnings=warnings,
+    )
+
+
+def plot_fit(result, data, path):
+    """Measured and fitted capacity vs cycle, and interface resistance when it was measured."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [("discharge_capacity_mAh_g", "Discharge capacity [mAh/g]")]
+    if data.interface_resistance_ohm_cm2 is not None:
+        panels.append(("interface_resistance_ohm_cm2", "Interface resistance [Ohm cm2]"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), squeeze=False)
+    for ax, (quantity, label) in zip(axes[0], panels):
+        ax.plot(data.cycle, getattr(data, quantity), "o", color="k", mfc="none", label="measured")
+        ax.plot(result.curve.cycle, getattr(result.curve, quantity), "-", color="C0", label="fitted")
+        ax.set_xlabel("Cycle")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fitted = ", ".join(f"{name} = {p['value']:.3g}" for name, p in result.parameters.items())
+    fig.suptitle(f"{result.cell}: {fitted}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,123 @@
+"""Growing interphases: the SEI at Li|electrolyte and the CEI at cathode|electrolyte.
+
+Each film has its own thickness state L [m] and its own parameters (physics notes,
+section 4). One growth law covers the passivating and the mixed-conducting cases:
+
+    dL/dt = S * [ k_lin(T) (1 + gamma |i|) + k_par(T) / L ]
+
+k_par alone is parabolic growth (L^2 = L0^2 + 2 k_par t, resistance ~ sqrt(t)); k_lin alone
+is linear growth (Ti4+ reduction of LATP by lithium), optionally accelerated by the current
+density |i|. S = 1 at the anode; at the cathode the electrolyte oxidises at a rate that is negligible
+below its onset U_ox and rises steeply above it (Tafel form, physics notes section 4):
+
+    S = exp(alpha F (U - U_ox) / (R T)),   U = cathode surface potential,
+
+so k is the growth rate at the onset (a hard switch would stall the solver there).
+
+The film is an ohmic layer, R_film = L / sigma_film(T), in series with the cell. The anode
+film is formed from lithium metal (c_Li mol of Li per m3 of film); the cathode film draws an
+anodic side current j = F c_e- dL/dt from the particle surface (see CathodeInterphaseCurrent).
+"""
+
+import pybamm
+
+
+class BaseInterphase(pybamm.BaseSubModel):
+    """Thickness state, growth law and film overpotential of one interphase."""
+
+    prefix = None  # "Anode interphase" or "Cathode interphase"
+
+    def __init__(self, param, options=None):
+        super().__init__(param, options=options)
+
+    def _parameter(self, name, T=None):
+        full = f"{self.prefix} {name}"
+        if T is None:
+            return pybamm.Parameter(full)
+        return pybamm.FunctionParameter(full, {"Temperature [K]": T})
+
+    def get_fundamental_variables(self):
+        L = pybamm.Variable(f"{self.prefix} thickness [m]", domain="current collector")
+        L.print_name = "L_film"
+        return {f"{self.prefix} thickness [m]": L}
+
+    def _driving_factor(self, variables, T):
+        return pybamm.Scalar(1)
+
+    def _film_area_factor(self, variables):
+        """Film area per unit electrode area."""
+        return pybamm.Scalar(1)
+
+    def get_coupled_variables(self, variables):
+        T = variables["X-averaged cell temperature [K]"]
+        i = variables["Current collector current density [A.m-2]"]
+        L = variables[f"{self.prefix} thickness [m]"]
+        k_lin = self._parameter("linear growth rate [m.s-1]", T)
+        k_par = self._parameter("parabolic growth constant [m2.s-1]", T)
+        gamma = self._parameter("current acceleration [m2.A-1]")
+        growth = self._driving_factor(variables, T) * (k_lin * (1 + gamma * abs(i)) + k_par / L)
+        R_film = L / (self._parameter("conductivity [S.m-1]", T) * self._film_area_factor(variables))
+        variables.update(
+            {
+                f"{self.prefix} growth rate [m.s-1]": growth,
+                f"{self.prefix} resistance [Ohm.m2]": R_film,
+                f"{self.prefix} overpotential [V]": i * R_film,
+            }
+        )
+        return variables
+
+    def set_rhs(self, variables):
+        L = variables[f"{self.prefix} thickness [m]"]
+        self.rhs = {L: variables[f"{self.prefix} growth rate [m.s-1]"]}
+
+    def set_initial_conditions(self, variables):
+        L = variables[f"{self.prefix} thickness [m]"]
+        self.initial_conditions = {L: self._parameter("initial thickness [m]")}
+
+
+class AnodeInterphase(BaseInterphase):
+    """SEI on lithium metal; its resistance is divided by the Li contact fraction."""
+
+    prefix = "Anode interphase"
+
+    def _film_area_factor(self, variables):
+        return variables["Lithium metal interface utilisation"]
+
+    def get_coupled_variables(self, variables):
+        variables = super().get_coupled_variables(variables)
+        L = variables[f"{self.prefix} thickness [m]"]
+        c_li = self._parameter("lithium concentration [mol.m-3]")
+        L_0 = self._parameter("initial thickness [m]")
+        variables[f"{self.prefix} lithium [mol.m-2]"] = c_li * (L - L_0)
+        variables[f"{self.prefix} lithium consumption rate [mol.m-2.s-1]"] = (
+            c_li * variables[f"{self.prefix} growth rate [m.s-1]"]
+        )
+        return variables
+
+
+class CathodeInterphase(BaseInterphase):
+    """CEI on the cathode particles, growing above the electrolyte's oxidation onset."""
+
+    prefix = "Cathode interphase"
+
+    def _driving_factor(self, variables, T):
+        U = variables["X-averaged positive electrode surface potential difference [V]"]
+        U_ox = pybamm.Parameter("Electrolyte oxidation onset potential [V]")
+        alpha = pybamm.Parameter("Electrolyte oxidation transfer coefficient")
+        F, R = self.param.F, self.param.R
+        return pybamm.exp(alpha * F * (U - U_ox) / (R * T))
+
+    def _film_area_factor(self, variables):
+        a = variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
+        return a * self.param.p.L
+
+    def get_coupled_variables(self, variables):
+        variables = super().get_coupled_variables(variables)
+        c_q = self._parameter("charge concentration [mol.m-3]")
+        j_side = self.param.F * c_q * variables[f"{self.prefix} growth rate [m.s-1]"]
+        a = variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
+        variables[f"{self.prefix} side-reaction current density [A.m-2]"] = j_side
+        variables[f"{self.prefix} side-reaction current per electrode area [A.m-2]"] = (
+            j_side * a * self.param.p.L
+        )
+        return variables

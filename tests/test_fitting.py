@@ -1,0 +1,261 @@
+"""Fade data checks, and the fitter on an analytic fade law with known parameters."""
+
+import json
+import subprocess
+import sys
+import types
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pybamm_ssb.cli import main
+from pybamm_ssb.fade_data import FadeDataError, read_fade_data
+from pybamm_ssb.fitting import FitError, fit_fade, plot_fit
+from pybamm_ssb.simulate import SimulationFailed
+
+from .conftest import NCM
+
+Q0, R0 = 180.0, 40.0  # fresh capacity [mAh/g] and interface resistance [ohm cm2] of the analytic cell
+TRUTH = {"a": 0.01, "b": 0.05, "c": 0.8}
+
+
+@dataclass
+class Spec:
+    name: str
+    key: str
+    value: float
+    low: float
+    high: float
+    log: bool
+    unit: str
+
+
+@dataclass
+class Curve:
+    cycle: np.ndarray
+    discharge_capacity_mAh_g: np.ndarray
+    interface_resistance_ohm_cm2: np.ndarray
+
+
+SPECS = {
+    "a": Spec("a", "Square-root fade coefficient", 1e-3, 1e-4, 1e-1, True, "-"),
+    "b": Spec("b", "Linear fade rate [mAh.g-1]", 0.01, 1e-3, 1.0, True, "mAh/g"),
+    "c": Spec("c", "Resistance growth rate [Ohm.cm2]", 1.0, 0.0, 5.0, False, "ohm cm2"),
+}
+
+
+def analytic_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False):
+    """Q = Q0 (1 - a sqrt(n)) - b n,  R = R0 + c n."""
+    p = {name: spec.value for name, spec in SPECS.items()} | (parameters or {})
+    n = np.arange(1, cycles + 1)
+    return Curve(n, Q0 * (1 - p["a"] * np.sqrt(n)) - p["b"] * n, R0 + p["c"] * n)
+
+
+def measured(noise=0.005, seed=7):
+    """Analytic fade at TRUTH every 5 of 500 cycles with relative Gaussian noise; resistance every 20."""
+    rng = np.random.default_rng(seed)
+    truth = analytic_fade("analytic", 500, TRUTH)
+    cycles = np.r_[1, np.arange(5, 501, 5)]
+    capacity = truth.discharge_capacity_mAh_g[cycles - 1] * (1 + noise * rng.standard_normal(len(cycles)))
+    resistance = truth.interface_resistance_ohm_cm2[cycles - 1] * (1 + noise * rng.standard_normal(len(cycles)))
+    resistance[cycles % 20 != 0] = np.nan
+    table = {"cycle": cycles, "discharge_capacity_mAh_g": capacity, "interface_resistance_ohm_cm2": resistance}
+    return read_fade_data(pd.DataFrame(table))
+
+
+# --- data checks ------------------------------------------------------------------------------
+
+BASIC = "cycle,discharge_capacity_mAh_g"
+GOOD = BASIC + "\n1,180\n2,179.5\n3,179\n"
+R, C, T = (BASIC + f",{column}" for column in ("interface_resistance_ohm_cm2", "c_rate", "temperature_C"))
+
+
+@pytest.mark.parametrize(
+    "header, rows, message",
+    [
+        ("cycle,capacity", "1,180 2,179", "missing column 'discharge_capacity_mAh_g'; columns found: cycle, capacity"),
+        ("discharge_capacity_mAh_g", "180 179", "missing column 'cycle'"),
+        (BASIC, "1,180 2, 3,", "column 'discharge_capacity_mAh_g' is empty at rows 2, 3"),
+        (BASIC, "1,180 ,179", "column 'cycle' is empty at rows 2"),
+        (BASIC, "1,180 2,lots", "column 'discharge_capacity_mAh_g' must hold numbers"),
+        (BASIC, "1,180 3,179 2,178", "column 'cycle' must be strictly increasing"),
+        (BASIC, "1,180 1,179", "column 'cycle' must be strictly increasing"),
+        (BASIC, "0,180 1,179", "column 'cycle' must hold whole numbers >= 1"),
+        (BASIC, "1,180 2.5,179", "column 'cycle' must hold whole numbers >= 1"),
+        (BASIC, "1,180 2,-3", "column 'discharge_capacity_mAh_g' must be positive"),
+        (BASIC, "1,0.0021 2,0.0020", "column 'discharge_capacity_mAh_g' looks like A.h"),
+        (BASIC, "1,2.1 2,2.0", "expected 1-400 mAh/g"),
+        (BASIC, "1,612 2,600", "column 'discharge_capacity_mAh_g' must be at most 400"),
+        (BASIC, "1,180", "need at least 2 rows"),
+        (R, "1,180, 2,179,", "column 'interface_resistance_ohm_cm2' has no values"),
+        (R, "1,180,50 2,179,-4", "column 'interface_resistance_ohm_cm2' must be positive"),
+        (R, "1,180,0.005 2,179,", "column 'interface_resistance_ohm_cm2' got 0.005 at row 1, below 0.1 ohm cm2: ohm.m2"),
+        (R, "1,180,2e5 2,179,", "column 'interface_resistance_ohm_cm2' must be at most 100000 ohm cm2"),
+        (C, "1,180,0 2,179,0", "column 'c_rate' must be in (0, 20]"),
+        (C, "1,180,25 2,179,25", "column 'c_rate' must be in (0, 20]"),
+        (C, "1,180,0.2 2,179,0.5", "column 'c_rate' must be the same on every row"),
+        (C, "1,180,0.2 2,179,", "column 'c_rate' is empty at rows 2"),
+        (T, "1,180,200 2,179,200", "column 'temperature_C' must be in [-50, 150]"),
+    ],
+)
+def test_bad_fade_data_names_the_column(tmp_path, header, rows, message):
+    path = tmp_path / "fade.csv"
+    path.write_text("\n".join([header, *rows.split()]) + "\n")
+    with pytest.raises(FadeDataError) as error:
+        read_fade_data(path)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_file_and_good_file(tmp_path):
+    with pytest.raises(FadeDataError, match="file not found"):
+        read_fade_data(tmp_path / "nope.csv")
+    path = tmp_path / "fade.csv"
+    path.write_text("cycle,discharge_capacity_mAh_g,interface_resistance_ohm_cm2,c_rate,temperature_C\n"
+                    "1,180,50,0.2,25\n10, 178.5,,0.2,25\n20,177,61,0.2,25\n")
+    data = read_fade_data(path)
+    assert data.cycle.tolist() == [1, 10, 20] and data.cycle.dtype.kind == "i"
+    assert data.discharge_capacity_mAh_g.tolist() == [180, 178.5, 177]
+    assert np.isnan(data.interface_resistance_ohm_cm2[1]) and data.interface_resistance_ohm_cm2[2] == 61
+    assert (data.c_rate, data.temperature_C, data.source) == (0.2, 25.0, str(path))
+
+
+# --- fitter on the analytic fade law ----------------------------------------------------------
+
+def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[2])
+        return analytic_fade(*args, **kwargs)
+
+    data = measured()
+    result = fit_fade("analytic", data, ["a", "b", "c"], simulator=counting, specs=SPECS)
+    for name, truth in TRUTH.items():
+        fitted = result.parameters[name]
+        assert fitted["value"] == pytest.approx(truth, rel=0.1), name
+        assert abs(fitted["value"] - truth) < 2 * fitted["stderr"], name
+    assert result.n_evaluations == len(calls) > 3
+    assert result.rmse_mAh_g == pytest.approx(0.005 * 150, rel=0.3)  # the noise
+    assert result.rmse_resistance_ohm_cm2 is not None and result.at_bound == [] and result.warnings == []
+    assert result.correlation.shape == (3, 3) and np.allclose(np.diag(result.correlation), 1)
+    assert [row["cycle"] for row in result.residuals] == data.cycle.tolist()
+    first = result.residuals[0]
+    assert first["residual"] == pytest.approx(first["fitted"] - first["measured"])
+
+    summary = result.as_json()
+    assert list(summary)[:4] == ["parameters", "rmse_mAh_g", "n_evaluations", "seconds"]
+    assert set(summary) == {"parameters", "rmse_mAh_g", "n_evaluations", "seconds",
+                            "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound"}
+    assert all(set(p) == {"value", "stderr"} for p in summary["parameters"].values())
+    json.dumps(summary, allow_nan=False)
+
+    plot_fit(result, data, tmp_path / "fit.png")
+    assert (tmp_path / "fit.png").stat().st_size > 10_000
+
+
+def test_degenerate_parameters_have_infinite_stderr():
+    specs = SPECS | {"a2": Spec("a2", "Twin of a", 1e-3, 0.0, 0.05, False, "-"),
+                     "a": Spec("a", "Square-root fade coefficient", 1e-3, 0.0, 0.05, False, "-")}
+
+    def twins(cell, cycles, parameters, **kwargs):
+        both = {"a": parameters["a"] + parameters["a2"], "b": TRUTH["b"], "c": TRUTH["c"]}
+        return analytic_fade(cell, cycles, both)
+
+    result = fit_fade("analytic", measured(), ["a", "a2"], simulator=twins, specs=specs)
+    assert sum(p["value"] for p in result.parameters.values()) == pytest.approx(TRUTH["a"], rel=0.1)
+    assert all(p["stderr"] == np.inf for p in result.parameters.values())
+    assert "a, a2 cannot be separated by these data" in result.warnings[0]
+    summary = json.loads(json.dumps(result.as_json(), allow_nan=False))
+    assert summary["parameters"]["a"]["stderr"] is None
+
+
+def test_failed_simulations_count_as_large_residuals():
+    calls = []
+
+    def failing(cell, cycles, parameters, **kwargs):
+        calls.append(parameters)
+        if len(calls) == 3:
+            raise SimulationFailed("solver stopped", None)
+        return analytic_fade(cell, cycles, parameters, **kwargs)
+
+    lines = []
+    result = fit_fade("analytic", measured(), ["a", "b"], simulator=failing, specs=SPECS,
+                      progress=lambda n, values, rms: lines.append((n, rms)))
+    assert result.n_evaluations == len(calls) == len(lines)
+    assert lines[2] == (3, None)
+    assert result.parameters["a"]["value"] == pytest.approx(TRUTH["a"], rel=0.1)
+
+
+def test_bounds_starting_values_and_names_are_checked(capsys):
+    data = measured()
+    with pytest.raises(FitError, match="unknown fit parameter 'd'; allowed: a, b, c"):
+        fit_fade("analytic", data, ["a", "d"], simulator=analytic_fade, specs=SPECS)
+    with pytest.raises(FitError, match="initial a must be between 0.0001 and 0.1"):
+        fit_fade("analytic", data, ["a"], initial={"a": 1.0}, simulator=analytic_fade, specs=SPECS)
+    short = read_fade_data(pd.DataFrame({"cycle": [1, 2], "discharge_capacity_mAh_g": [180.0, 179.0]}))
+    with pytest.raises(FitError, match="needs more than 2 measured points"):
+        fit_fade("analytic", short, ["a", "b"], simulator=analytic_fade, specs=SPECS)
+
+    # a fade faster than the upper bound allows ends at the bound, and says so
+    result = fit_fade("analytic", data, ["b"], simulator=analytic_fade, specs=SPECS | {"b": Spec(
+        "b", "Linear fade rate [mAh.g-1]", 0.002, 1e-3, 0.01, True, "mAh/g")}, progress=True)
+    assert result.at_bound == ["b"] and "b ended at a bound" in result.warnings[-1]
+    assert capsys.readouterr().err.count("evaluation ") == result.n_evaluations
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "pybamm_ssb.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    "cell, text, message",
+    [
+        ("Cui2025_NOPE", GOOD, "unknown cell 'Cui2025_NOPE'"),
+        (NCM, "cycle,capacity_mAh\n1,180\n2,179\n", "missing column 'discharge_capacity_mAh_g'"),
+    ],
+)
+def test_fit_bad_input_gives_one_line_error(tmp_path, cell, text, message):
+    path = tmp_path / "fade.csv"
+    path.write_text(text)
+    out = run("fit", cell, str(path), "--parameters", "a")
+    assert out.returncode == 2
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+
+
+@pytest.fixture
+def analytic_model(monkeypatch):
+    """Stands in for ``pybamm_ssb.fade`` so the command line runs the analytic fade law."""
+    module = types.ModuleType("pybamm_ssb.fade")
+    module.fit_parameters = lambda cell: SPECS
+    module.simulate_fade = analytic_fade
+    monkeypatch.setitem(sys.modules, "pybamm_ssb.fade", module)
+
+
+def test_fit_command_json_table_and_plot(tmp_path, capsys, analytic_model):
+    path, plot = tmp_path / "fade.csv", tmp_path / "fit.png"
+    data = measured()
+    table = {"cycle": data.cycle, "discharge_capacity_mAh_g": data.discharge_capacity_mAh_g}
+    pd.DataFrame(table).to_csv(path, index=False)
+
+    assert main(["fit", NCM, str(path), "--parameters", "a,b", "--json", "--plot", str(plot)]) == 0
+    out = capsys.readouterr()
+    summary = json.loads(out.out)  # stdout holds the JSON alone
+    assert summary["parameters"]["a"]["value"] == pytest.approx(TRUTH["a"], rel=0.1)
+    assert summary["rmse_resistance_ohm_cm2"] is None
+    assert out.err.count("evaluation ") == summary["n_evaluations"]
+    assert plot.stat().st_size > 10_000
+
+    assert main(["fit", NCM, str(path), "--parameters", "a,b"]) == 0
+    table = capsys.readouterr().out
+    assert "a " in table and "+-" in table and "rmse" in table and "simulations in" in table
+
+    assert main(["fit", NCM, str(path), "--parameters", "a,capacity"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert error == ["pybamm-ssb: error: unknown fit parameter 'capacity'; allowed: a, b, c"]
