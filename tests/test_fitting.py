@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pybamm_ssb.cli import main
+from pybamm_ssb.fade import FitParameter
 from pybamm_ssb.fade_data import FadeDataError, read_fade_data
 from pybamm_ssb.fitting import FitError, fit_fade, plot_fit
 from pybamm_ssb.simulate import SimulationFailed
@@ -22,17 +23,6 @@ TRUTH = {"a": 0.01, "b": 0.05, "c": 0.8}
 
 
 @dataclass
-class Spec:
-    name: str
-    key: str
-    value: float
-    low: float
-    high: float
-    log: bool
-    unit: str
-
-
-@dataclass
 class Curve:
     cycle: np.ndarray
     discharge_capacity_mAh_g: np.ndarray
@@ -40,9 +30,9 @@ class Curve:
 
 
 SPECS = {
-    "a": Spec("a", "Square-root fade coefficient", 1e-3, 1e-4, 1e-1, True, "-"),
-    "b": Spec("b", "Linear fade rate [mAh.g-1]", 0.01, 1e-3, 1.0, True, "mAh/g"),
-    "c": Spec("c", "Resistance growth rate [Ohm.cm2]", 1.0, 0.0, 5.0, False, "ohm cm2"),
+    "a": FitParameter("a", "Square-root fade coefficient", 1e-3, 1e-4, 1e-1, True, "-"),
+    "b": FitParameter("b", "Linear fade rate [mAh.g-1]", 0.01, 1e-3, 1.0, True, "mAh/g"),
+    "c": FitParameter("c", "Resistance growth rate [Ohm.cm2]", 1.0, 0.0, 5.0, False, "ohm cm2"),
 }
 
 
@@ -157,8 +147,8 @@ def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
 
 
 def test_degenerate_parameters_have_infinite_stderr():
-    specs = SPECS | {"a2": Spec("a2", "Twin of a", 1e-3, 0.0, 0.05, False, "-"),
-                     "a": Spec("a", "Square-root fade coefficient", 1e-3, 0.0, 0.05, False, "-")}
+    specs = SPECS | {"a2": FitParameter("a2", "Twin of a", 1e-3, 0.0, 0.05, False, "-"),
+                     "a": FitParameter("a", "Square-root fade coefficient", 1e-3, 0.0, 0.05, False, "-")}
 
     def twins(cell, cycles, parameters, **kwargs):
         both = {"a": parameters["a"] + parameters["a2"], "b": TRUTH["b"], "c": TRUTH["c"]}
@@ -200,7 +190,7 @@ def test_bounds_starting_values_and_names_are_checked(capsys):
         fit_fade("analytic", short, ["a", "b"], simulator=analytic_fade, specs=SPECS)
 
     # a fade faster than the upper bound allows ends at the bound, and says so
-    result = fit_fade("analytic", data, ["b"], simulator=analytic_fade, specs=SPECS | {"b": Spec(
+    result = fit_fade("analytic", data, ["b"], simulator=analytic_fade, specs=SPECS | {"b": FitParameter(
         "b", "Linear fade rate [mAh.g-1]", 0.002, 1e-3, 0.01, True, "mAh/g")}, progress=True)
     assert result.at_bound == ["b"] and "b ended at a bound" in result.warnings[-1]
     assert capsys.readouterr().err.count("evaluation ") == result.n_evaluations
