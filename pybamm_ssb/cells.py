@@ -316,7 +316,7 @@ MPA = 1e6
 
 def _degradation(r, an, el, family, ca, itf, T_ref):
     """Interphases (SEI, CEI), lithium voids and cathode contact loss (physics notes 4-5)."""
-    for film, scale in (("anode", 1), ("cathode", 1)):
+    for film in ("anode", "cathode"):
         prefix = f"{film.capitalize()} interphase"
         q = lambda name: f"{film}_interphase_{name}"  # noqa: E731
         src = lambda name: _lookup(q(name), el, family)  # noqa: E731
@@ -394,11 +394,23 @@ def cell_components(name):
     return {k: spec[k] for k in ("anode", "electrolyte", "cathode", "assembly")}
 
 
+def load_cell_components(name):
+    """The registered cell's component files, loaded: electrolyte, its family, cathode,
+    assembly, anode."""
+    files = cell_components(name)
+    el, family = _electrolyte(files["electrolyte"])
+    return [el, family, load_component("cathodes", files["cathode"]),
+            load_component("interfaces", files["assembly"]), load_component("anodes", files["anode"])]
+
+
+def _cell_meta(name):
+    spec = _cell_file(name)
+    return {k: spec[k] for k in ("description", "document", "c_rate", "temperature_C")}
+
+
 @functools.cache
 def _registered_cell(name):
-    spec = _cell_file(name)
-    meta = {k: spec[k] for k in ("description", "document", "c_rate", "temperature_C")}
-    return compose_cell(**cell_components(name), name=name, meta=meta)
+    return compose_cell(**cell_components(name), name=name, meta=_cell_meta(name))
 
 
 def get_cell(name, overrides=None):
@@ -407,8 +419,7 @@ def get_cell(name, overrides=None):
     ``overrides`` (quantity name -> value) replaces component quantities, e.g. in a fit."""
     if not overrides:
         return _registered_cell(name)
-    meta = _registered_cell(name).meta
-    return compose_cell(**cell_components(name), name=name, meta=meta, overrides=overrides)
+    return compose_cell(**cell_components(name), name=name, meta=_cell_meta(name), overrides=overrides)
 
 
 def cell_parameter_values(name):

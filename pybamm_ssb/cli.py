@@ -9,7 +9,7 @@ import pybamm
 from .cells import UnknownCellError, cell_names, cell_summary
 from .experiments import ProtocolError
 from .fade_data import FadeDataError, read_fade_data
-from .fitting import FitError, fit_fade, plot_fit
+from .fitting import FitError, fit_fade
 from .provenance import ParameterFileError
 from .simulate import SimulationFailed, simulate_cycling
 from .validation import ParameterError
@@ -90,6 +90,8 @@ def _fit(args):
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
+        from .plotting import plot_fit
+
         plot_fit(result, data, args.plot)
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
@@ -106,7 +108,7 @@ def _fit(args):
 
 
 def _reproduce(args):
-    from .reproduce import reproduce
+    from .reproduce import TARGETS, reproduce
 
     rows, runs = reproduce(progress=not args.json)
     splits = {cell: split for cell, (_, split) in runs.items()}
@@ -118,8 +120,7 @@ def _reproduce(args):
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
         for cell, (curve, split) in runs.items():
-            measured = [(r["condition"], r["measured"]) for r in rows if r["cell"] == cell]
-            points = [(int(c.split()[-1]), m) for c, m in measured]
+            points = [(t.cycle, t.measured) for t in TARGETS if t.cell == cell]
             plot_fade(cell, curve, points, split, folder / f"{cell}.png")
     if args.json:
         print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits}, indent=2))

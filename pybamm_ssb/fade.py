@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import cell_components, get_cell
+from .cells import get_cell, load_cell_components
 from .experiments import default_steps
-from .provenance import load_component
 from .simulate import simulate_cycling
 
 # short name -> (parameter-file quantity, unit)
@@ -46,21 +45,11 @@ class FadeCurve:
     result: object = None  # the CyclingResult
 
 
-def _components(cell):
-    files = cell_components(cell)
-    components = [load_component(folder, files[role]) for folder, role in
-                  (("electrolytes", "electrolyte"), ("cathodes", "cathode"), ("interfaces", "assembly"), ("anodes", "anode"))]
-    family = components[0].meta.get("family")
-    if family:
-        components.insert(1, load_component("electrolytes", family))
-    return components
-
-
 def fit_parameters(cell):
     """Fittable degradation parameters of a registered cell, by short name."""
     found = {}
     for short, (quantity, unit) in FITTABLE.items():
-        for component in _components(cell):
+        for component in load_cell_components(cell):
             q = component.get(quantity)
             if q is not None:
                 if q.range is not None:

@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .validation import TEMPERATURE_RANGE_C
+
 REQUIRED = ("cycle", "discharge_capacity_mAh_g")
 CAPACITY_RANGE_MAH_G = (1.0, 400.0)
 RESISTANCE_RANGE_OHM_CM2 = (0.1, 1e5)
 C_RATE_MAX = 20.0
-TEMPERATURE_RANGE_C = (-50.0, 150.0)
 
 
 class FadeDataError(ValueError):
@@ -60,29 +61,27 @@ def _first_outside(values, bad):
     return f"got {values[i]:g} at row {i + 1}"
 
 
+def _reject(column, values, bad, rule):
+    """Raise naming the column, the rule and the first offending row, if any row is bad."""
+    if bad.any():
+        raise FadeDataError(f"column '{column}' must {rule}, {_first_outside(values, bad)}")
+
+
 def _check_cycles(cycles):
-    bad = (cycles < 1) | (cycles != np.round(cycles))
-    if bad.any():
-        raise FadeDataError(f"column 'cycle' must hold whole numbers >= 1, {_first_outside(cycles, bad)}")
-    bad = np.r_[False, np.diff(cycles) <= 0]
-    if bad.any():
-        raise FadeDataError(f"column 'cycle' must be strictly increasing, {_first_outside(cycles, bad)}")
+    _reject("cycle", cycles, (cycles < 1) | (cycles != np.round(cycles)), "hold whole numbers >= 1")
+    _reject("cycle", cycles, np.r_[False, np.diff(cycles) <= 0], "be strictly increasing")
 
 
 def _check_capacity(capacity):
     column, (low, high) = "discharge_capacity_mAh_g", CAPACITY_RANGE_MAH_G
     expected = f"expected {low:g}-{high:g} mAh/g"
-    if (capacity <= 0).any():
-        raise FadeDataError(f"column '{column}' must be positive ({expected}), "
-                            f"{_first_outside(capacity, capacity <= 0)}")
+    _reject(column, capacity, capacity <= 0, f"be positive ({expected})")
     if (capacity < 5).all():
         raise FadeDataError(
             f"column '{column}' looks like A.h (or mA.h) per cell (largest value {capacity.max():g}); "
             f"give mAh per gram of active material, {expected}"
         )
-    if (capacity > high).any():
-        raise FadeDataError(f"column '{column}' must be at most {high:g} mAh/g ({expected}), "
-                            f"{_first_outside(capacity, capacity > high)}")
+    _reject(column, capacity, capacity > high, f"be at most {high:g} mAh/g ({expected})")
 
 
 def _check_resistance(resistance):
@@ -92,16 +91,13 @@ def _check_resistance(resistance):
     if not measured.any():
         raise FadeDataError(f"column '{column}' has no values; give at least one or drop the column")
     values = np.where(measured, resistance, low)
-    if (values <= 0).any():
-        raise FadeDataError(f"column '{column}' must be positive ({expected}), {_first_outside(values, values <= 0)}")
+    _reject(column, values, values <= 0, f"be positive ({expected})")
     if (values < low).any():
         raise FadeDataError(
             f"column '{column}' {_first_outside(values, values < low)}, below {low:g} ohm cm2: "
             f"ohm.m2 perhaps? give ohm cm2 (1 ohm.m2 = 1e4 ohm cm2), {expected}"
         )
-    if (values > high).any():
-        raise FadeDataError(f"column '{column}' must be at most {high:g} ohm cm2 ({expected}), "
-                            f"{_first_outside(values, values > high)}")
+    _reject(column, values, values > high, f"be at most {high:g} ohm cm2 ({expected})")
 
 
 def _constant(table, column, low, high, low_inclusive):
@@ -109,9 +105,7 @@ def _constant(table, column, low, high, low_inclusive):
     if column not in table:
         return None
     values = _complete(table, column)
-    if (values != values[0]).any():
-        raise FadeDataError(f"column '{column}' must be the same on every row, "
-                            f"{_first_outside(values, values != values[0])}")
+    _reject(column, values, values != values[0], "be the same on every row")
     value = float(values[0])
     inside = (low <= value if low_inclusive else low < value) and value <= high
     if not inside:

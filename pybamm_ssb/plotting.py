@@ -53,3 +53,23 @@ def plot_fade(cell, curve, measured, split, path):
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def plot_fit(result, data, path):
+    """Measured and fitted capacity vs cycle, and interface resistance when it was measured."""
+    panels = [("discharge_capacity_mAh_g", "Discharge capacity [mAh/g]")]
+    if data.interface_resistance_ohm_cm2 is not None:
+        panels.append(("interface_resistance_ohm_cm2", "Interface resistance [Ohm cm2]"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), squeeze=False)
+    for ax, (quantity, label) in zip(axes[0], panels):
+        ax.plot(data.cycle, getattr(data, quantity), "o", color="k", mfc="none", label="measured")
+        ax.plot(result.curve.cycle, getattr(result.curve, quantity), "-", color="C0", label="fitted")
+        ax.set_xlabel("Cycle")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fitted = ", ".join(f"{name} = {p['value']:.3g}" for name, p in result.parameters.items())
+    fig.suptitle(f"{result.cell}: {fitted}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

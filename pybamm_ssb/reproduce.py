@@ -36,24 +36,21 @@ class Target:
         return f"cycle {self.cycle}"
 
 
-CUI = "000 Cui 2025, Sec. 3.4, Fig. 6"
+def _cui2025(id, cell, cycle, measured, kind, panel):
+    """A 000 capacity target: 0.2C, 25 C, Sec. 3.4, Fig. 6 (e: LFP, f: NCM811), within 3 %."""
+    return Target(id, cell, "discharge_capacity_mAh_g", cycle, measured, "mAh/g", kind,
+                  f"000 Cui 2025, Sec. 3.4, Fig. 6{panel} (0.2C, 25 C)", 0.03)
+
+
 TARGETS = (
-    Target("000-lfp-nuhs-c1", "Cui2025_LFP_NUHS_TPW", "discharge_capacity_mAh_g", 1, 152.5, "mAh/g", "fitted",
-           f"{CUI}e (0.2C, 25 C)", 0.03),
-    Target("000-lfp-nuhs-c100", "Cui2025_LFP_NUHS_TPW", "discharge_capacity_mAh_g", 100, 150.1, "mAh/g", "fitted",
-           f"{CUI}e (0.2C, 25 C)", 0.03),
-    Target("000-lfp-chst-c100", "Cui2025_LFP_CHST_CPS", "discharge_capacity_mAh_g", 100, 98.5, "mAh/g", "fitted",
-           f"{CUI}e (0.2C, 25 C)", 0.03),
-    Target("000-lfp-cuhs-c100", "Cui2025_LFP_CUHS_CPS", "discharge_capacity_mAh_g", 100, 47.1, "mAh/g", "fitted",
-           f"{CUI}e (0.2C, 25 C)", 0.03),
-    Target("000-ncm-nuhs-c1", "Cui2025_NCM811_NUHS_TPW", "discharge_capacity_mAh_g", 1, 185.9, "mAh/g", "fitted",
-           f"{CUI}f (0.2C, 25 C)", 0.03),
-    Target("000-ncm-nuhs-c100", "Cui2025_NCM811_NUHS_TPW", "discharge_capacity_mAh_g", 100, 168.1, "mAh/g", "fitted",
-           f"{CUI}f (0.2C, 25 C)", 0.03),
-    Target("000-ncm-chst-c100", "Cui2025_NCM811_CHST_CPS", "discharge_capacity_mAh_g", 100, 76.7, "mAh/g", "predicted",
-           f"{CUI}f (0.2C, 25 C)", 0.03),
-    Target("000-ncm-cuhs-c100", "Cui2025_NCM811_CUHS_CPS", "discharge_capacity_mAh_g", 100, 46.3, "mAh/g", "predicted",
-           f"{CUI}f (0.2C, 25 C)", 0.03),
+    _cui2025("000-lfp-nuhs-c1", "Cui2025_LFP_NUHS_TPW", 1, 152.5, "fitted", "e"),
+    _cui2025("000-lfp-nuhs-c100", "Cui2025_LFP_NUHS_TPW", 100, 150.1, "fitted", "e"),
+    _cui2025("000-lfp-chst-c100", "Cui2025_LFP_CHST_CPS", 100, 98.5, "fitted", "e"),
+    _cui2025("000-lfp-cuhs-c100", "Cui2025_LFP_CUHS_CPS", 100, 47.1, "fitted", "e"),
+    _cui2025("000-ncm-nuhs-c1", "Cui2025_NCM811_NUHS_TPW", 1, 185.9, "fitted", "f"),
+    _cui2025("000-ncm-nuhs-c100", "Cui2025_NCM811_NUHS_TPW", 100, 168.1, "fitted", "f"),
+    _cui2025("000-ncm-chst-c100", "Cui2025_NCM811_CHST_CPS", 100, 76.7, "predicted", "f"),
+    _cui2025("000-ncm-cuhs-c100", "Cui2025_NCM811_CUHS_CPS", 100, 46.3, "predicted", "f"),
 )
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pybamm
 import pytest
 
-from pybamm_ssb import SolidStateSPMe
+from pybamm_ssb import SolidStateSPMe, get_cell
 from pybamm_ssb.functions import K_B_EV
 
-from .conftest import LFP, NCM
+from .conftest import LFP
 
 F = 96485.33212
 HOUR = 3600.0
@@ -122,11 +122,8 @@ def test_creep_at_the_critical_current_keeps_contact(values):
     assert theta_low_pressure[-1] < theta[0] - 0.01
 
 
-def test_particle_contact_follows_volume_contraction(ncm_values):
+def test_particle_contact_follows_volume_contraction():
     """Without recovery, a charge of LFP (linear Omega) leaves theta_c = exp(-beta Delta Omega)."""
-    values = pybamm.ParameterValues(dict(ncm_values.items()))
-    from pybamm_ssb.cells import get_cell
-
     values = get_cell(LFP).parameter_values
     beta = 2.0
     values.update({"Cathode contact loss coefficient": beta, "Cathode contact recovery rate [s-1]": lambda p: pybamm.Scalar(0.0)})

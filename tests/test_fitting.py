@@ -13,7 +13,8 @@ import pytest
 from pybamm_ssb.cli import main
 from pybamm_ssb.fade import FitParameter
 from pybamm_ssb.fade_data import FadeDataError, read_fade_data
-from pybamm_ssb.fitting import FitError, fit_fade, plot_fit
+from pybamm_ssb.fitting import FitError, fit_fade
+from pybamm_ssb.plotting import plot_fit
 from pybamm_ssb.simulate import SimulationFailed
 
 from .conftest import NCM
