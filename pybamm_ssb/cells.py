@@ -91,66 +91,34 @@ def _lookup(name, *components):
     )
 
 
-def _pellet_geometry(family):
-    """Pellet thickness h [m] and electrode area A [m2] from the reference electrolyte."""
+def _is_membrane(family):
+    """Polymer/gel membranes (form = "membrane") vs sintered pellets (the default)."""
+    return family.meta.get("form", "pellet") == "membrane"
+
+
+def _layer_geometry(el, family):
+    """Electrolyte thickness h [m], electrode area A [m2] and the quantities they come from.
+
+    Pellet: A = h / (sigma_tot (R_bulk + R_gb)) of the family's area reference, so the
+    measured resistances in Ohm and the conductivity agree. Membrane: the membrane's own
+    thickness and the electrode disc of the family."""
+    if _is_membrane(family):
+        d = family.value("electrode_diameter_mm") * 1e-3
+        return (el.value("membrane_thickness_um") * 1e-6, math.pi * d**2 / 4,
+                [(el, "membrane_thickness_um"), (family, "electrode_diameter_mm")])
     h = family.value("pellet_thickness_um") * 1e-6
     ref = load_component("electrolytes", family.meta["area_from"])
     sigma = ref.value("total_conductivity_S_cm") * 100
     R_tot = ref.value("bulk_resistance_ohm") + ref.value("grain_boundary_resistance_ohm")
-    return h, h / (sigma * R_tot), ref
+    inputs = [(family, "pellet_thickness_um"), (ref, "total_conductivity_S_cm"),
+              (ref, "bulk_resistance_ohm"), (ref, "grain_boundary_resistance_ohm")]
+    return h, h / (sigma * R_tot), inputs
 
 
-PHASES = ("active", "carbon", "catholyte", "binder")
-RECIPE = tuple(f"{p}_{q}" for p in PHASES for q in ("mass_fraction", "density_g_cm3")) + (
-    "void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um")
+def _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref):
+    """Bulk (separator conductivity) and grain boundary (lumped) of a sintered pellet.
 
-
-def _cathode_geometry(cathode):
-    """Active loading [kg.m-2], thickness [m] and volume fractions from the recipe."""
-    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in PHASES}
-    solid_volume = sum(volume.values())  # cm3 per g of dry solids
-    dense = 1 - cathode.value("void_fraction")
-    eps = {p: dense * volume[p] / solid_volume for p in PHASES}
-    s = cathode.value("slurry_solid_mass_fraction")
-    solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
-    loading_g_cm2 = (
-        cathode.value("wet_coating_thickness_um") * 1e-4
-        * solids_per_wet_volume
-        * cathode.value("active_mass_fraction")
-    )
-    thickness_m = loading_g_cm2 / (cathode.value("active_density_g_cm3") * eps["active"]) * 1e-2
-    return loading_g_cm2 * 10, thickness_m, eps
-
-
-def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None):
-    """PyBaMM parameter values (with provenance) of anode | electrolyte | cathode.
-
-    Parameters are file names in ``parameter_sets/`` (anodes/, electrolytes/, cathodes/,
-    interfaces/). Derived values state their formula and inputs. ``overrides`` replaces
-    component quantities by name (e.g. while fitting); they are marked fitted.
-    """
-    an = load_component("anodes", anode)
-    el, family = _electrolyte(electrolyte)
-    ca = load_component("cathodes", cathode)
-    itf = load_component("interfaces", assembly)
-    an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
-    r = _Recorder()
-
-    r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
-    T_ref = r.values["Reference temperature [K]"]
-    for key in ("Ambient temperature [K]", "Initial temperature [K]"):
-        r.set(key, T_ref, "assumed", "Runs default to the documents' 25 C; simulate --temperature changes it")
-
-    # --- geometry of the pellet and the cell -------------------------------------------
-    h, area, ref_el = _pellet_geometry(family)
-    geometry_inputs = [(family, "pellet_thickness_um"), (ref_el, "total_conductivity_S_cm"),
-                       (ref_el, "bulk_resistance_ohm"), (ref_el, "grain_boundary_resistance_ohm")]
-    r.copy("Separator thickness [m]", family, "pellet_thickness_um", 1e-6)
-    side = math.sqrt(area)
-    for key in ("Electrode height [m]", "Electrode width [m]"):
-        r.derive(key, side, "sqrt(A), A = h / (sigma_tot (R_bulk + R_gb)) of the area reference", *geometry_inputs)
-
-    # --- solid electrolyte: bulk in the separator, grain boundary lumped ----------------
+    Returns the lattice lithium concentration, PyBaMM's electrolyte concentration."""
     R_b = el.value("bulk_resistance_ohm")
     sigma_tot = el.value("total_conductivity_S_cm") * 100
     if el.get("grain_boundary_resistance_ohm") is not None:
@@ -181,11 +149,122 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.derive("Initial concentration in electrolyte [mol.m-3]", c_e0, "rho / M * n_Li (all Li of the lattice)",
              (family, "density_g_cm3"), (family, "molar_mass_g_mol"), (family, "lithium_per_formula_unit"))
     r.copy("Cation transference number", family, "lithium_transference_number_model")
-    r.set("Thermodynamic factor", 1.0, "assumed", "Ideal single-ion conductor (no salt activity)")
-    D_e = family.value("diffusivity_m2_s")
-    r.set("Electrolyte diffusivity [m2.s-1]", functions.constant_diffusivity_function(D_e),
-          family["diffusivity_m2_s"].provenance.kind, f"{_ref(family, 'diffusivity_m2_s')}: {family['diffusivity_m2_s'].provenance.source}")
-    r.set("Separator porosity", 1.0, "assumed", "Dense sintered pellet: the separator is all electrolyte")
+    return c_e0
+
+
+def _membrane_electrolyte(r, el, family, h, T_ref):
+    """A polymer/gel membrane: one conductivity (no grain boundaries), a salt that can
+    polarise (t+ < 1), Arrhenius with the family's activation energy.
+
+    Returns the salt concentration."""
+    Ea = _lookup("activation_energy_total_eV", el, family)
+    r.set("Electrolyte conductivity [S.m-1]", functions.conductivity_function(
+        el.value("total_conductivity_S_cm") * 100, Ea.value("activation_energy_total_eV"), T_ref),
+        el["total_conductivity_S_cm"].provenance.kind,
+        f"{_ref(el, 'total_conductivity_S_cm')}: {el['total_conductivity_S_cm'].provenance.source}; "
+        f"Arrhenius with {_ref(Ea, 'activation_energy_total_eV')}")
+    r.set("Solid electrolyte grain-boundary resistance [Ohm.m2]", functions.resistance_function(0.0, 0.0, T_ref),
+          "assumed", "A membrane has no grain boundaries in series: its measured conductivity is all of it")
+    C_geo = EPS0 * family.value("relative_permittivity_bulk") / h
+    r.derive("Solid electrolyte bulk capacitance [F.m-2]", C_geo, "eps0 eps_r / h",
+             (family, "relative_permittivity_bulk"), (el, "membrane_thickness_um"))
+    r.set("Solid electrolyte grain-boundary capacitance [F.m-2]", C_geo, "assumed",
+          "No grain-boundary element in a membrane (its resistance is zero); set to the geometric capacitance")
+    r.copy("Initial concentration in electrolyte [mol.m-3]", family, "salt_concentration_mol_m3")
+    r.copy("Cation transference number", el, "lithium_transference_number_model")
+    return family.value("salt_concentration_mol_m3")
+
+
+def _interfacial_resistance(itf, area, geometry_inputs):
+    """Area-specific interfacial resistance [Ohm.m2]: given per area, or in Ohm times A."""
+    if itf.get("interfacial_resistance_ohm_cm2") is not None:
+        return itf.value("interfacial_resistance_ohm_cm2") * 1e-4, [(itf, "interfacial_resistance_ohm_cm2")]
+    return itf.value("interfacial_resistance_ohm") * area, [(itf, "interfacial_resistance_ohm")] + geometry_inputs
+
+
+PHASES = ("active", "carbon", "catholyte", "binder")
+RECIPE = tuple(f"{p}_{q}" for p in PHASES for q in ("mass_fraction", "density_g_cm3")) + (
+    "void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um")
+SOLIDS = ("active", "carbon", "binder")
+LOADED = tuple(f"{p}_{q}" for p in SOLIDS for q in ("mass_fraction", "density_g_cm3")) + (
+    "active_loading_mg_cm2", "porosity", "electrochemically_active_fraction")
+
+
+def _cathode_geometry(cathode):
+    """Active loading [kg.m-2], thickness [m], volume fractions, their inputs and formulas.
+
+    "recipe" cathodes (the default) are slurries with a solid catholyte powder, from the
+    wet film; "loading" cathodes give the active loading and a porosity that the
+    (gel or liquid) catholyte fills."""
+    if cathode.meta.get("form", "recipe") == "loading":
+        return _loaded_cathode(cathode)
+    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in PHASES}
+    solid_volume = sum(volume.values())  # cm3 per g of dry solids
+    dense = 1 - cathode.value("void_fraction")
+    eps = {p: dense * volume[p] / solid_volume for p in PHASES}
+    s = cathode.value("slurry_solid_mass_fraction")
+    solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
+    loading_g_cm2 = (
+        cathode.value("wet_coating_thickness_um") * 1e-4
+        * solids_per_wet_volume
+        * cathode.value("active_mass_fraction")
+    )
+    thickness_m = loading_g_cm2 / (cathode.value("active_density_g_cm3") * eps["active"]) * 1e-2
+    formulas = {"loading": "wet film thickness * solids per wet volume * active mass fraction",
+                "active": "(1 - voids) * (w/rho)_active / sum(w/rho)",
+                "catholyte": "catholyte volume fraction (1 - voids) * (w/rho)_catholyte / sum(w/rho)"}
+    return loading_g_cm2 * 10, thickness_m, eps, [(cathode, n) for n in RECIPE], formulas
+
+
+def _loaded_cathode(cathode):
+    """Only the electrochemically active fraction f of the active material stores lithium;
+    the rest is inert solid (isolated or blocked particles)."""
+    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in SOLIDS}
+    porosity = cathode.value("porosity")
+    eps = {p: (1 - porosity) * volume[p] / sum(volume.values()) for p in SOLIDS}
+    eps["catholyte"] = porosity
+    loading = cathode.value("active_loading_mg_cm2") * 1e-2  # mg/cm2 -> kg/m2
+    thickness_m = loading / (cathode.value("active_density_g_cm3") * 1e3 * eps["active"])
+    eps["active"] *= cathode.value("electrochemically_active_fraction")
+    formulas = {"loading": "active loading", "active": "f (1 - porosity) (w/rho)_active / sum(w/rho)",
+                "catholyte": "pores filled by the catholyte"}
+    return loading, thickness_m, eps, [(cathode, n) for n in LOADED], formulas
+
+
+def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None):
+    """PyBaMM parameter values (with provenance) of anode | electrolyte | cathode.
+
+    Parameters are file names in ``parameter_sets/`` (anodes/, electrolytes/, cathodes/,
+    interfaces/). Derived values state their formula and inputs. ``overrides`` replaces
+    component quantities by name (e.g. while fitting); they are marked fitted.
+    """
+    an = load_component("anodes", anode)
+    el, family = _electrolyte(electrolyte)
+    ca = load_component("cathodes", cathode)
+    itf = load_component("interfaces", assembly)
+    an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
+    r = _Recorder()
+
+    r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
+    T_ref = r.values["Reference temperature [K]"]
+    for key in ("Ambient temperature [K]", "Initial temperature [K]"):
+        r.set(key, T_ref, "assumed", "Runs default to the documents' 25 C; simulate --temperature changes it")
+
+    # --- geometry of the electrolyte layer and the cell, then its transport ----------------
+    h, area, geometry_inputs = _layer_geometry(el, family)
+    r.derive("Separator thickness [m]", h, "electrolyte layer thickness", *geometry_inputs[:1])
+    side = math.sqrt(area)
+    for key in ("Electrode height [m]", "Electrode width [m]"):
+        r.derive(key, side, f"sqrt(A), A = {area * 1e4:.4g} cm2", *geometry_inputs)
+    if _is_membrane(family):
+        c_e0 = _membrane_electrolyte(r, el, family, h, T_ref)
+    else:
+        c_e0 = _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref)
+    r.set("Thermodynamic factor", 1.0, "assumed", "Ideal solution (no salt activity correction)")
+    D_e = family["diffusivity_m2_s"]
+    r.set("Electrolyte diffusivity [m2.s-1]", functions.constant_diffusivity_function(D_e.value),
+          D_e.provenance.kind, f"{_ref(family, 'diffusivity_m2_s')}: {D_e.provenance.source}")
+    r.set("Separator porosity", 1.0, "assumed", "The electrolyte layer conducts over its whole cross-section")
     for key in ("Separator Bruggeman coefficient (electrolyte)", "Separator Bruggeman coefficient (electrode)"):
         r.set(key, 1.0, "assumed", "No effect: separator porosity is 1")
 
@@ -201,10 +280,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.copy("Negative electrode double-layer capacity [F.m-2]", an, "double_layer_capacitance_uF_cm2", 1e-2)
 
     # --- interfaces (assembly) ------------------------------------------------------------
-    R_int = itf.value("interfacial_resistance_ohm")
+    R_int_area, itf_inputs = _interfacial_resistance(itf, area, geometry_inputs)
     share = itf.value("anode_share_of_interfacial_resistance")
-    itf_inputs = [(itf, "interfacial_resistance_ohm"), (itf, "anode_share_of_interfacial_resistance")] + geometry_inputs
-    R_ct_n = share * R_int * area
+    itf_inputs.append((itf, "anode_share_of_interfacial_resistance"))
+    R_ct_n = share * R_int_area
     theta_0, contact_inputs = _initial_lithium_contact(itf)
     r.set("Initial lithium interface contact fraction", theta_0, "derived" if len(contact_inputs) > 1 else
           contact_inputs[0][0][contact_inputs[0][1]].provenance.kind,
@@ -218,15 +297,11 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
           f"{_ref(itf, 'anode_activation_energy_eV')}, initial contact]")
 
     # --- composite cathode -------------------------------------------------------------------
-    loading, L_p, eps = _cathode_geometry(ca)
-    recipe = [(ca, n) for n in RECIPE]
-    r.derive("Positive electrode active material loading [kg.m-2]", loading,
-             "wet film thickness * solids per wet volume * active mass fraction", *recipe)
+    loading, L_p, eps, recipe, formulas = _cathode_geometry(ca)
+    r.derive("Positive electrode active material loading [kg.m-2]", loading, formulas["loading"], *recipe)
     r.derive("Positive electrode thickness [m]", L_p, "loading / (rho_active eps_active)", *recipe)
-    r.derive("Positive electrode active material volume fraction", eps["active"],
-             "(1 - voids) * (w/rho)_active / sum(w/rho)", *recipe)
-    r.derive("Positive electrode porosity", eps["catholyte"],
-             "catholyte volume fraction (1 - voids) * (w/rho)_LATP / sum(w/rho)", *recipe)
+    r.derive("Positive electrode active material volume fraction", eps["active"], formulas["active"], *recipe)
+    r.derive("Positive electrode porosity", eps["catholyte"], formulas["catholyte"], *recipe)
     r.copy("Positive electrode Bruggeman coefficient (electrolyte)", ca, "catholyte_bruggeman")
     r.set("Positive electrode Bruggeman coefficient (electrode)", 0.0, "assumed",
           "Electronic conductivity is given for the composite as a whole")
@@ -250,7 +325,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.copy("Positive electrode charge transfer coefficient", ca, "charge_transfer_coefficient")
     r.copy("Positive electrode double-layer capacity [F.m-2]", ca, "double_layer_capacitance_uF_cm2", 1e-2)
     a_p = 3 * eps["active"] / radius
-    R_ct_p = (1 - share) * R_int * area
+    R_ct_p = (1 - share) * R_int_area
     j0_p = functions.R_GAS * T_ref / (F * R_ct_p * a_p * L_p)
     r.set("Positive electrode exchange-current density [A.m-2]",
           functions.cathode_exchange_current_function(j0_p, c_e0, itf.value("cathode_activation_energy_eV"), T_ref),
@@ -278,7 +353,8 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Number of cells connected in series to make a battery", 1.0, "assumed", "Single coin cell")
 
     meta = dict(meta or {})
-    meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"]})
+    meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"],
+                 "model_options": {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}})
     return ComposedCell(name or f"{anode}|{electrolyte}|{cathode}|{assembly}", r.values, r.provenance, meta)
 
 

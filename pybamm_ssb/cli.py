@@ -1,4 +1,4 @@
-"""Command line: ``pybamm-ssb cells``, ``simulate``, ``fit`` and ``reproduce``."""
+"""Command line: ``pybamm-ssb cells``, ``simulate``, ``rate``, ``eis``, ``symmetric``, ``fit`` and ``reproduce``."""
 
 import argparse
 import json
@@ -42,9 +42,35 @@ def _parser():
                      help="comma-separated fit parameters (an unknown name lists the allowed ones)")
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
+    rate = sub.add_parser("rate", help="discharge capacity at each C-rate (the documents' rate test)")
+    rate.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    rate.add_argument("--rates", default="0.1,0.2,0.5,1,2", metavar="R1,R2", help="comma-separated C-rates")
+    rate.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
+    rate.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    rate.add_argument("--plot", metavar="FILE.png", help="write capacity vs C-rate with the measured points")
     rep = sub.add_parser("reproduce", help="simulate the documents' targets and compare")
     rep.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     rep.add_argument("--plots", metavar="DIR", help="write capacity-vs-cycle figures into DIR")
+    sym = sub.add_parser("symmetric", help="plate/strip a Li | electrolyte | Li cell of CELL's electrolyte")
+    sym.add_argument("cell", help="registered cell name (its electrolyte and Li interface are used)")
+    sym.add_argument("--current-density", type=float, required=True, metavar="MA_CM2",
+                     help="current density magnitude, > 0 and <= 100 mA/cm2")
+    sym.add_argument("--hours", type=float, required=True, metavar="H", help="duration [h], > 0")
+    sym.add_argument("--half-cycle-hours", type=float, default=1.0, metavar="H",
+                     help="duration of each plating/stripping half-cycle [h], <= --hours (default 1)")
+    sym.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
+    sym.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    sym.add_argument("--plot", metavar="FILE.png", help="write overpotential vs time")
+    eis = sub.add_parser("eis", help="simulate a cell's impedance spectrum and fit its equivalent circuit")
+    eis.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    eis.add_argument("--soc", type=float, default=0.5, help="state of charge, 0-1 (default 0.5)")
+    eis.add_argument("--fmin", type=float, default=0.01, metavar="HZ", help="lowest frequency (default 0.01)")
+    eis.add_argument("--fmax", type=float, default=1e6, metavar="HZ", help="highest frequency (default 1e6)")
+    eis.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
+    eis.add_argument("--circuit", choices=["cell-tlm", "cell-tlm-nogb", "cell", "cell-2arc"], default=None,
+                     help="equivalent circuit to fit (default cell-tlm, or cell-tlm-nogb without grain boundaries)")
+    eis.add_argument("--json", action="store_true", help="print spectrum and fit as JSON on stdout")
+    eis.add_argument("--plot", metavar="FILE.png", help="write the Nyquist plot with the fitted arcs")
     return parser
 
 
@@ -107,6 +133,28 @@ def _fit(args):
     print(f"{result.n_evaluations} simulations in {result.seconds:.1f} s")
 
 
+def _rate(args):
+    from .rate import rate_capability
+    from .reproduce import RATE, TARGETS
+
+    try:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        raise ProtocolError(f"--rates must be comma-separated numbers, got '{args.rates}'") from None
+    curve = rate_capability(args.cell, rates, temperature_C=args.temperature, progress=not args.json)
+    if args.plot:
+        from .plotting import plot_rate
+
+        plot_rate(curve, [(t.c_rate, t.measured) for t in TARGETS if t.cell == args.cell and t.quantity == RATE], args.plot)
+    if args.json:
+        print(json.dumps(curve.as_json(), indent=2))
+        return
+    print(f"{curve.cell} at {curve.temperature_C:g} C")
+    print("C-rate  discharge [mAh/g]")
+    for r, q in zip(curve.c_rate, curve.discharge_capacity_mAh_g):
+        print(f"{r:6g}  {q:17.1f}")
+
+
 def _reproduce(args):
     from .reproduce import TARGETS, reproduce
 
@@ -133,11 +181,40 @@ def _reproduce(args):
         print(f"{cell:28s} " + " / ".join(f"{v:6.1f}" for v in split.values()))
 
 
+def _symmetric(args):
+    from .symmetric import plot_symmetric, simulate_symmetric
+
+    result = simulate_symmetric(args.cell, args.current_density, args.hours, half_cycle_hours=args.half_cycle_hours,
+                                temperature_C=args.temperature, progress=True)
+    if args.plot:
+        plot_symmetric(result, args.plot)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return
+    short = "none" if result.short_circuit_h is None else f"at {result.short_circuit_h:.2f} h"
+    print(f"Li | {args.cell} electrolyte | Li at {result.temperature_C:g} C, +-{args.current_density:g} mA/cm2, "
+          f"{args.half_cycle_hours:g} h half-cycles")
+    print(f"overpotential after {result.time_h[-1]:.1f} h: {result.final_overpotential_mV:.1f} mV; short circuit: {short}")
+
+
+def _eis(args):
+    from .impedance import eis_report, format_eis_report
+
+    report, spectrum, fit = eis_report(args.cell, soc=args.soc, fmin=args.fmin, fmax=args.fmax,
+                                       temperature_C=args.temperature, circuit=args.circuit)
+    if args.plot:
+        from .nyquist import plot_nyquist
+
+        plot_nyquist(spectrum, fit, args.plot)
+    print(json.dumps(report, indent=2) if args.json else format_eis_report(report))
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
     try:
-        {"cells": _cells, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce}[args.command](args)
+        {"cells": _cells, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
+         "eis": _eis}[args.command](args)
     except INPUT_ERRORS as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 2

@@ -43,11 +43,17 @@ def cycling_experiment(parameter_values, steps, cycles, period="2 minutes"):
     """A ``pybamm.Experiment`` repeating ``steps`` for ``cycles`` cycles."""
     if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
         raise ProtocolError(f"cycles must be a whole number >= 1, got {cycles!r}")
-    if not steps:
-        raise ProtocolError("a protocol needs at least one step")
+    return protocol_experiment(parameter_values, [list(steps)] * cycles, period)
+
+
+def protocol_experiment(parameter_values, cycles, period="2 minutes"):
+    """A ``pybamm.Experiment`` of ``cycles``, each a list of step strings."""
+    if not cycles or not all(cycles):
+        raise ProtocolError("a protocol needs at least one step in every cycle")
     area = electrode_area_cm2(parameter_values)
-    converted = tuple(to_pybamm_step(s, area) for s in steps)
-    for original, step in zip(steps, converted):
+    converted = [tuple(to_pybamm_step(s, area) for s in steps) for steps in cycles]
+    unique = dict(zip((s for steps in cycles for s in steps), (c for conv in converted for c in conv)))
+    for original, step in unique.items():
         try:
             pybamm.step.string(step, period=period)
         except Exception as error:  # PyBaMM raises several types for unreadable steps
@@ -55,4 +61,4 @@ def cycling_experiment(parameter_values, steps, cycles, period="2 minutes"):
                 f"cannot read step '{original}': {str(error).split('For example')[0].strip()} Example: 'Discharge at 0.2C until 2.8 V' "
                 "or 'Charge at 0.1 mA/cm2 for 1 hour'"
             ) from None
-    return pybamm.Experiment([converted] * cycles, period=period)
+    return pybamm.Experiment(converted, period=period)

@@ -13,9 +13,11 @@ Package options
 "interphases" : "growing" (default) or "none"
     SEI on the lithium and CEI on the cathode particles, each with its own growth law,
     film resistance and charge consumption (submodels/interphase.py).
-"contact loss" : "dynamic" (default) or "none"
-    Voids at the Li|electrolyte interface and loss of cathode-particle contact; with
-    "none" both contacts stay at their initial values.
+"contact loss" : "dynamic" (default), "cathode" or "none"
+    Voids at the Li|electrolyte interface and loss of cathode-particle contact; "cathode"
+    keeps the Li contact at its initial value (a gel or liquid fills the voids, as for the
+    membranes of 002, whose cells ask for it: ``get_cell(name).meta["model_options"]``);
+    with "none" both contacts stay at their initial values.
 """
 
 import pybamm
@@ -25,7 +27,7 @@ from . import submodels
 SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
     "interphases": ("growing", "none"),
-    "contact loss": ("dynamic", "none"),
+    "contact loss": ("dynamic", "cathode", "none"),
 }
 FILMS = ("Anode interphase", "Cathode interphase")
 FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
@@ -91,7 +93,8 @@ class SolidStateMixin:
 
     def set_interface_utilisation_submodel(self):
         super().set_interface_utilisation_submodel()
-        contact = submodels.LithiumVoidContact if self._has("contact loss") else submodels.ConstantLithiumContact
+        voids = self.ssb_options["contact loss"] == "dynamic"
+        contact = submodels.LithiumVoidContact if voids else submodels.ConstantLithiumContact
         self.submodels["Negative interface utilisation"] = contact(self.param, self.options)
 
     def set_active_material_submodel(self):

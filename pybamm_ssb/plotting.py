@@ -73,3 +73,23 @@ def plot_fit(result, data, path):
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def plot_rate(curve, measured=(), path=None):
+    """Discharge capacity vs C-rate, simulated (line) and measured (points, (rate, mAh/g))."""
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    ax.plot(curve.c_rate, curve.discharge_capacity_mAh_g, "o-", label="simulated")
+    if measured:
+        rates, capacities = zip(*measured)
+        ax.plot(rates, capacities, "ks", mfc="none", label="measured")
+    ax.set_xscale("log")
+    ax.set_xlabel("C-rate")
+    ax.set_ylabel("Discharge capacity [mAh/g]")
+    ax.set_title(f"{curve.cell} at {curve.temperature_C:g} °C", fontsize=9)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig

@@ -1,7 +1,8 @@
 """The documents' targets, simulated: measured vs simulated, fitted or predicted, with source.
 
-Each cell is cycled once (its document protocol) for as many cycles as its targets need;
-the capacity lost by the last cycle is split by mechanism from the model's states:
+Each cell is cycled once (its document protocol) for as many cycles as its targets need,
+and rate targets run the rate test (pybamm_ssb.rate). The capacity lost by the last
+cycle is split by mechanism from the model's states:
 
 - lost active material: Q_1 (1 - theta_c,N / theta_c,1), the capacity of the cathode
   particles cut off between the first and the last discharge (theta_c at their starts);
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from .experiments import electrode_area_cm2
 from .fade import simulate_fade
+from .rate import rate_capability
 
 F = 96485.33212
 
@@ -23,17 +25,21 @@ F = 96485.33212
 class Target:
     id: str
     cell: str
-    quantity: str  # "discharge_capacity_mAh_g" or "interface_resistance_ohm_cm2"
-    cycle: int
+    quantity: str  # a FadeCurve series, or RATE for a point of the rate test
+    cycle: int  # cycle of a fade target; for a rate target, its place in the rate test
     measured: float
     unit: str
     kind: str  # "fitted" or "predicted"
     source: str
     tolerance: float  # relative
+    c_rate: float = None  # rate targets only
 
     @property
     def condition(self):
-        return f"cycle {self.cycle}"
+        return f"{self.c_rate:g}C rate test" if self.quantity == RATE else f"cycle {self.cycle}"
+
+
+RATE = "rate_discharge_capacity_mAh_g"
 
 
 def _cui2025(id, cell, cycle, measured, kind, panel):
@@ -51,6 +57,37 @@ TARGETS = (
     _cui2025("000-ncm-nuhs-c100", "Cui2025_NCM811_NUHS_TPW", 100, 168.1, "fitted", "f"),
     _cui2025("000-ncm-chst-c100", "Cui2025_NCM811_CHST_CPS", 100, 76.7, "predicted", "f"),
     _cui2025("000-ncm-cuhs-c100", "Cui2025_NCM811_CUHS_CPS", 100, 46.3, "predicted", "f"),
+)
+
+YANG2026_CELLS = {"J": "Yang2026_LFP_PGPE_PLATP10J", "PGPE": "Yang2026_LFP_PGPE_PLATP10", "P": "Yang2026_LFP_PLATP10"}
+
+
+def _yang2026_fade(variant, c1, c200, r1, r200, interphase_kind):
+    """002 1C cycling at 30 C (Sec. 2, Fig. 5f) and interfacial resistance (Fig. S20)."""
+    cell, tag = YANG2026_CELLS[variant], f"002-{variant.lower()}"
+    fig5f, figs20 = "002 Yang 2026, Sec. 2, Fig. 5f (1C, 30 C)", "002 Yang 2026, Sec. 2, Fig. S20 (EIS before and after 200 cycles)"
+    return (
+        Target(f"{tag}-c1", cell, "discharge_capacity_mAh_g", 1, c1, "mAh/g", "predicted", fig5f, 0.03),
+        Target(f"{tag}-c200", cell, "discharge_capacity_mAh_g", 200, c200, "mAh/g", "predicted", fig5f, 0.03),
+        Target(f"{tag}-r1", cell, "interface_resistance_ohm_cm2", 1, r1, "ohm cm2", "fitted", figs20, 0.3),
+        Target(f"{tag}-r200", cell, "interface_resistance_ohm_cm2", 200, r200, "ohm cm2", interphase_kind, figs20, 0.3),
+    )
+
+
+def _yang2026_rate(variant, capacities, kind):
+    """002 LFP rate test at 30 C (Sec. 2, Fig. 5d), within 5 %."""
+    return tuple(Target(f"002-{variant.lower()}-{rate:g}C", YANG2026_CELLS[variant], RATE, n, q, "mAh/g", kind,
+                        "002 Yang 2026, Sec. 2, Fig. 5d (30 C)", 0.05, rate)
+                 for n, (rate, q) in enumerate(zip((0.1, 0.2, 0.5, 1.0, 2.0), capacities), start=1))
+
+
+TARGETS += (
+    _yang2026_fade("J", 135.18, 133.99, 57.9, 197, "fitted")
+    + _yang2026_fade("PGPE", 140.67, 113.53, 74.3, 538, "fitted")
+    + _yang2026_fade("P", 138.35, 102.46, 79.6, 607, "fitted")
+    + _yang2026_rate("J", (157.1, 154.5, 148.4, 139.9, 126.5), "fitted")
+    + _yang2026_rate("PGPE", (154.6, 150.2, 141.6, 129.8, 110.7), "predicted")
+    + _yang2026_rate("P", (148.2, 141.4, 131.0, 119.1, 95.4), "predicted")
 )
 
 
@@ -77,20 +114,27 @@ def mechanism_split(curve):
 
 
 def reproduce(targets=TARGETS, progress=False):
-    """Simulate every target; returns (rows, {cell: (curve, split)})."""
-    cells = {}
+    """Simulate every target; returns (rows, {cell: (curve, split)}) with the fade runs."""
+    cycles, rates = {}, {}
     for target in targets:
-        cells[target.cell] = max(cells.get(target.cell, 0), target.cycle)
+        if target.quantity == RATE:
+            rates.setdefault(target.cell, []).append(target.c_rate)
+        else:
+            cycles[target.cell] = max(cycles.get(target.cell, 0), target.cycle)
     runs = {}
-    for cell, cycles in cells.items():
-        curve = simulate_fade(cell, max(cycles, 2), progress=progress)
+    for cell, n in cycles.items():
+        curve = simulate_fade(cell, max(n, 2), progress=progress)
         runs[cell] = (curve, mechanism_split(curve))
+    rate_curves = {cell: rate_capability(cell, sorted(set(r))) for cell, r in rates.items()}
     rows = []
     for target in targets:
-        curve = runs[target.cell][0]
-        simulated = float(getattr(curve, target.quantity)[target.cycle - 1])
-        row = {k: v for k, v in asdict(target).items() if k not in ("cycle", "tolerance")}
-        row.update({"condition": target.condition, "simulated": simulated,
-                    "rel_error": simulated / target.measured - 1})
+        if target.quantity == RATE:
+            curve = rate_curves[target.cell]
+            simulated = curve.discharge_capacity_mAh_g[curve.c_rate.index(target.c_rate)]
+        else:
+            simulated = getattr(runs[target.cell][0], target.quantity)[target.cycle - 1]
+        row = {k: v for k, v in asdict(target).items() if k not in ("cycle", "tolerance", "c_rate")}
+        row.update({"condition": target.condition, "simulated": float(simulated),
+                    "rel_error": float(simulated) / target.measured - 1})
         rows.append(row)
     return rows, runs

@@ -7,7 +7,7 @@ import numpy as np
 import pybamm
 
 from .cells import get_cell
-from .experiments import cycling_experiment, default_steps, electrode_area_cm2
+from .experiments import cycling_experiment, default_steps, electrode_area_cm2, protocol_experiment
 from .models import MODELS
 from .validation import ParameterError, check_parameter_values, check_temperature
 
@@ -97,22 +97,30 @@ def simulate_cycling(
     parameter_values=None,
     model_options=None,
     progress=False,
+    protocol=None,
 ):
     """Cycle ``cell`` and return a CyclingResult.
 
     ``steps`` are PyBaMM experiment strings (current densities such as "0.1 mA/cm2"
     allowed); by default the document's protocol (CC charge/discharge at the cell's C-rate
-    in its voltage window). Raises SimulationFailed, holding the cycles that finished, if
-    the solver stops early.
+    in its voltage window). ``protocol``, a list of cycles each a list of steps, replaces
+    ``steps`` and ``cycles`` when cycles differ (e.g. a rate test). ``model_options``
+    are laid over the cell's own (e.g. a gel cell's Li contact without voids). Raises
+    SimulationFailed, holding the cycles that finished, if the solver stops early.
     """
     if model not in MODELS:
         raise ParameterError(f"model must be one of {sorted(MODELS)}, got '{model}'")
     values, temperature_C = prepare(cell, temperature_C, parameter_values)
-    if steps is None:
-        steps = default_steps(values, get_cell(cell).meta["c_rate"])
-    experiment = cycling_experiment(values, list(steps), cycles)
+    if protocol is not None:
+        experiment = protocol_experiment(values, protocol)
+        cycles = len(protocol)
+    else:
+        if steps is None:
+            steps = default_steps(values, get_cell(cell).meta["c_rate"])
+        experiment = cycling_experiment(values, list(steps), cycles)
+    options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
     sim = pybamm.Simulation(
-        MODELS[model](model_options),
+        MODELS[model](options),
         parameter_values=values,
         experiment=experiment,
         solver=pybamm.IDAKLUSolver(),

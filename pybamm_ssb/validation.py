@@ -21,12 +21,14 @@ PHYSICAL_RANGES = {
     "Electrode height [m]": (1e-4, 1.0),
     "Electrode width [m]": (1e-4, 1.0),
 }
-# Functions of temperature (or of (c_e, T), (sto, T)) that must be positive at T_ref.
+# Functions of temperature (or of (c_e, T), (sto, T)) that must be positive at T_ref;
+# the grain-boundary resistance may be zero (membranes have no grain boundaries).
 POSITIVE_FUNCTIONS = {
     "Electrolyte conductivity [S.m-1]": lambda f, T: f(1000.0, T),
     "Solid electrolyte grain-boundary resistance [Ohm.m2]": lambda f, T: f(T),
     "Positive particle diffusivity [m2.s-1]": lambda f, T: f(0.5, T),
 }
+MAY_BE_ZERO = {"Solid electrolyte grain-boundary resistance [Ohm.m2]"}
 TEMPERATURE_RANGE_C = (-50.0, 150.0)
 
 
@@ -61,5 +63,6 @@ def check_parameter_values(values):
             raise ParameterError(f"missing parameter '{key}'")
         value = values[key]
         result = _evaluate(probe(value, T_ref)) if callable(value) else float(value)
-        if not math.isfinite(result) or result <= 0:
-            raise ParameterError(f"parameter '{key}' must be positive at the reference temperature, got {result}")
+        if not math.isfinite(result) or result < 0 or (result == 0 and key not in MAY_BE_ZERO):
+            sign = "non-negative" if key in MAY_BE_ZERO else "positive"
+            raise ParameterError(f"parameter '{key}' must be {sign} at the reference temperature, got {result}")

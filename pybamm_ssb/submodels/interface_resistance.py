@@ -5,9 +5,9 @@ The small-signal (linearised) resistances of the two interfaces, per geometric a
     R_int = [R T / (F j0_Li) + R_SEI] / theta_Li + R T / (F j0_c a L) + R_CEI
 
 j0_Li is the intrinsic lithium exchange current and theta_Li the Li contact fraction (R_SEI
-is already divided by it); j0_c is the cathode's exchange current at half lithiation, so
-that the value is comparable between cycles like an impedance taken at 50 % state of
-charge; a is the active area of the cathode (which carries the cathode contact fraction)
+is already divided by it); j0_c is the cathode's exchange current at half lithiation and
+the initial electrolyte concentration, so that the value is comparable between cycles
+like an impedance taken at rest at 50 % state of charge; a is the active area of the cathode (which carries the cathode contact fraction)
 and L its thickness.
 """
 
@@ -26,8 +26,7 @@ class InterfaceResistance(pybamm.BaseSubModel):
         RT_F = self.param.R * T / self.param.F
         theta = variables["Lithium metal interface utilisation"]
         j0_li = variables["Lithium metal interface exchange current density [A.m-2]"]
-        c_e = variables["X-averaged positive electrolyte concentration [mol.m-3]"]
-        j0_c = self.param.p.prim.j0(c_e, 0.5 * self.param.p.prim.c_max, T)
+        j0_c = self.param.p.prim.j0(self.param.c_e_init_av, 0.5 * self.param.p.prim.c_max, T)
         a = variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
         R_li = RT_F / (j0_li * theta)
         R_c = RT_F / (j0_c * a * self.param.p.L)

@@ -22,6 +22,30 @@ anodic side current j = F c_e- dL/dt from the particle surface (see CathodeInter
 import pybamm
 
 
+def interphase_parameter(prefix, name, T=None):
+    """Parameter ``"{prefix} {name}"``; a function of temperature when T is given."""
+    full = f"{prefix} {name}"
+    if T is None:
+        return pybamm.Parameter(full)
+    return pybamm.FunctionParameter(full, {"Temperature [K]": T})
+
+
+def interphase_growth_rate(prefix, T, i, L, driving_factor=1):
+    """dL/dt = S [k_lin(T) (1 + gamma |i|) + k_par(T) / L] of the film ``prefix`` [m.s-1].
+
+    Shared by the full-cell interphases and the symmetric Li|Li cell (pybamm_ssb.symmetric).
+    """
+    k_lin = interphase_parameter(prefix, "linear growth rate [m.s-1]", T)
+    k_par = interphase_parameter(prefix, "parabolic growth constant [m2.s-1]", T)
+    gamma = interphase_parameter(prefix, "current acceleration [m2.A-1]")
+    return driving_factor * (k_lin * (1 + gamma * abs(i)) + k_par / L)
+
+
+def interphase_resistance(prefix, T, L, area_factor=1):
+    """Film resistance L / (sigma_film(T) * area factor) [Ohm.m2]."""
+    return L / (interphase_parameter(prefix, "conductivity [S.m-1]", T) * area_factor)
+
+
 class BaseInterphase(pybamm.BaseSubModel):
     """Thickness state, growth law and film overpotential of one interphase."""
 
@@ -31,10 +55,7 @@ class BaseInterphase(pybamm.BaseSubModel):
         super().__init__(param, options=options)
 
     def _parameter(self, name, T=None):
-        full = f"{self.prefix} {name}"
-        if T is None:
-            return pybamm.Parameter(full)
-        return pybamm.FunctionParameter(full, {"Temperature [K]": T})
+        return interphase_parameter(self.prefix, name, T)
 
     def get_fundamental_variables(self):
         L = pybamm.Variable(f"{self.prefix} thickness [m]", domain="current collector")
@@ -52,11 +73,8 @@ class BaseInterphase(pybamm.BaseSubModel):
         T = variables["X-averaged cell temperature [K]"]
         i = variables["Current collector current density [A.m-2]"]
         L = variables[f"{self.prefix} thickness [m]"]
-        k_lin = self._parameter("linear growth rate [m.s-1]", T)
-        k_par = self._parameter("parabolic growth constant [m2.s-1]", T)
-        gamma = self._parameter("current acceleration [m2.A-1]")
-        growth = self._driving_factor(variables, T) * (k_lin * (1 + gamma * abs(i)) + k_par / L)
-        R_film = L / (self._parameter("conductivity [S.m-1]", T) * self._film_area_factor(variables))
+        growth = interphase_growth_rate(self.prefix, T, i, L, self._driving_factor(variables, T))
+        R_film = interphase_resistance(self.prefix, T, L, self._film_area_factor(variables))
         variables.update(
             {
                 f"{self.prefix} growth rate [m.s-1]": growth,

@@ -19,6 +19,30 @@ def _initial_contact():
     return pybamm.Parameter("Initial lithium interface contact fraction")
 
 
+def lithium_stripping_velocity(i, F):
+    """v = i / (F c_Li) [m.s-1]: > 0 stripping, < 0 plating (c_Li = 1 / molar volume)."""
+    c_li = 1 / pybamm.Parameter("Lithium metal partial molar volume [m3.mol-1]")
+    return i / (F * c_li)
+
+
+def lithium_creep_velocity(T):
+    """Creep refill velocity v_creep(p, T) [m.s-1] at the stack pressure p."""
+    p = pybamm.Parameter("Stack pressure [Pa]")
+    return pybamm.FunctionParameter(
+        "Lithium creep velocity [m.s-1]", {"Stack pressure [Pa]": p, "Temperature [K]": T}
+    )
+
+
+def contact_fraction_rate(theta, v, v_creep):
+    """d theta/dt of the void model (module docstring); shared with pybamm_ssb.symmetric."""
+    h_v = pybamm.Parameter("Lithium interface roughness length [m]")
+    v_strip = pybamm.maximum(v, 0)
+    v_plate = pybamm.maximum(-v, 0)
+    opening = theta * pybamm.maximum(v_strip - v_creep, 0)
+    closing = (1 - theta) * pybamm.maximum(v_plate + v_creep - v_strip, 0)
+    return (closing - opening) / h_v
+
+
 class ConstantLithiumContact(pybamm.interface_utilisation.BaseModel):
     """Contact fixed at its initial value (the assembly's)."""
 
@@ -44,12 +68,8 @@ class LithiumVoidContact(pybamm.interface_utilisation.BaseModel):
     def get_coupled_variables(self, variables):
         i = variables["Current collector current density [A.m-2]"]
         T = variables["X-averaged cell temperature [K]"]
-        p = pybamm.Parameter("Stack pressure [Pa]")
-        c_li = 1 / pybamm.Parameter("Lithium metal partial molar volume [m3.mol-1]")
-        v = i / (self.param.F * c_li)  # > 0 stripping (discharge), < 0 plating
-        v_creep = pybamm.FunctionParameter(
-            "Lithium creep velocity [m.s-1]", {"Stack pressure [Pa]": p, "Temperature [K]": T}
-        )
+        v = lithium_stripping_velocity(i, self.param.F)  # > 0 stripping (discharge), < 0 plating
+        v_creep = lithium_creep_velocity(T)
         variables.update(
             {
                 "Lithium stripping velocity [m.s-1]": v,
@@ -62,12 +82,7 @@ class LithiumVoidContact(pybamm.interface_utilisation.BaseModel):
         theta = variables["Lithium metal interface utilisation variable"]
         v = variables["Lithium stripping velocity [m.s-1]"]
         v_creep = variables["Lithium creep velocity [m.s-1]"]
-        h_v = pybamm.Parameter("Lithium interface roughness length [m]")
-        v_strip = pybamm.maximum(v, 0)
-        v_plate = pybamm.maximum(-v, 0)
-        opening = theta * pybamm.maximum(v_strip - v_creep, 0)
-        closing = (1 - theta) * pybamm.maximum(v_plate + v_creep - v_strip, 0)
-        self.rhs = {theta: (closing - opening) / h_v}
+        self.rhs = {theta: contact_fraction_rate(theta, v, v_creep)}
 
     def set_initial_conditions(self, variables):
         theta = variables["Lithium metal interface utilisation variable"]

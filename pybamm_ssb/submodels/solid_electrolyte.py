@@ -95,9 +95,13 @@ class CapacitiveSolidElectrolyte(BaseSolidElectrolyte):
         V_gb = variables["Solid electrolyte grain-boundary voltage [V]"]
         C_bulk = pybamm.Parameter("Solid electrolyte bulk capacitance [F.m-2]")
         C_gb = pybamm.Parameter("Solid electrolyte grain-boundary capacitance [F.m-2]")
+        # written as (R C + tau_min) dV/dt = i R - V, so that an element with zero
+        # resistance (no grain boundary, e.g. a polymer-ceramic composite) is a short,
+        # V = 0, instead of a division by zero; tau_min is far below any R C here
+        tau_min = pybamm.Scalar(1e-15)
         self.rhs = {
-            V_bulk: (i - V_bulk / R_bulk) / C_bulk,
-            V_gb: (i - V_gb / R_gb) / C_gb,
+            V_bulk: (i * R_bulk - V_bulk) / (R_bulk * C_bulk + tau_min),
+            V_gb: (i * R_gb - V_gb) / (R_gb * C_gb + tau_min),
         }
 
     def set_initial_conditions(self, variables):

@@ -1,0 +1,510 @@
+"""Symmetric Li | solid electrolyte | Li cell: galvanostatic plating/stripping and its short.
+
+The cell takes a registered cell's electrolyte and lithium-interface parameters (the
+cathode is not used). A constant current density of magnitude i alternates in sign every
+half-cycle; while i > 0 electrode 1 is stripped and electrode 2 plated, then the roles swap.
+Each Li|electrolyte interface k (local current i_k = +i on electrode 1, -i on electrode 2,
+> 0 stripping) has its own states, with the full cell's laws (physics notes 3-5):
+
+    interphase (SEI)   dL_k/dt = k_lin(T) (1 + gamma |i|) + k_par(T) / L_k
+                                     (submodels.interphase.interphase_growth_rate)
+    contact (voids)    d theta_k/dt = [-theta_k max(0, v_strip - v_creep)
+                                       + (1 - theta_k) max(0, v_plate + v_creep - v_strip)] / h_v,
+                       v_strip = max(v_k, 0), v_plate = max(-v_k, 0), v_k = i_k / (F c_Li)
+                                     (submodels.lithium_contact.contact_fraction_rate)
+    lithium foil       dh_k/dt = -V_Li (i_k / F + c_SEI dL_k/dt)
+
+The cell voltage (its overpotential: both electrodes are Li, the OCV is 0), signed like i:
+
+    V = i (R_bulk(T) + R_gb(T)) + i sum_k L_k / (sigma_SEI(T) theta_k)
+        + (2 R T / F) sum_k asinh(i / (2 j0(T) theta_k))
+
+R_bulk = L_SE / kappa_e(T), R_gb(T) the lumped grain boundary, j0 the intrinsic exchange
+current of lithium; the contact fraction theta_k scales both the film's conducting area and
+the charge-transfer area, as in the full cell (PyBaMM's inverse symmetric Butler-Volmer for
+lithium metal, 2RT/F asinh(j / (2 j0 theta)), i.e. transfer coefficient 1/2). The
+electrolyte is ohmic: salt polarisation of electrolytes with t+ < 1 (gel/polymer
+membranes) is not included, so their overpotential is a lower bound.
+
+Short-circuit criterion
+-----------------------
+Voids concentrate the current on the remaining contact: the local current density at
+interface k is |i| / theta_k. Dendrites start at the void margins (003 Dandena 2025,
+Sec. 4, after Kasemchainan et al.) when that local current density exceeds the critical
+current density of the lithium anode file, i_ccd = 0.55 mA/cm2 (003), scaled with
+temperature like the lithium creep velocity (i_ccd(T) = i_ccd v_creep(p, T) / v_creep(p, T_ref)):
+
+    short when |i| / theta_k >= i_ccd(T) at either interface.
+
+The local current density is highest at the interface being stripped, at the end of its
+stripping half-cycle, which is where the following plating half-cycle lands. The threshold
+is not scaled with stack pressure: the pressure already acts through the contact fraction
+(creep refill), and the creep law's p^6.56 would put the threshold at 1.4e-5 mA/cm2 at the
+1 MPa assumed for the 000 coin cells, i.e. an immediate short at any current, contradicted by
+the 250 h of stable NUHS cycling in 000. The run stops at the short; ``short_circuit_h`` is
+the time the criterion first holds (None if it never does).
+"""
+
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import pybamm
+
+from .cells import cell_components, get_cell
+from .provenance import load_component
+from .simulate import SimulationFailed
+from .submodels.interphase import interphase_growth_rate, interphase_resistance
+from .submodels.lithium_contact import (
+    contact_fraction_rate,
+    lithium_creep_velocity,
+    lithium_stripping_velocity,
+)
+from .validation import ParameterError, check_temperature
+
+CURRENT = "Current density [A.m-2]"  # input parameter, > 0 strips electrode 1
+ELECTRODES = ("Electrode 1", "Electrode 2")
+SIGNS = (1, -1)
+SEI = "Anode interphase"
+SHORT_THRESHOLD = "Lithium dendrite-initiation current density [A.m-2]"
+OPTIONS = {"interphases": ("growing", "none"), "contact loss": ("dynamic", "none")}
+MAX_CURRENT_DENSITY_MA_CM2 = 100.0
+STEP_TEST_CURRENTS_MA_CM2 = (0.1, 0.25, 0.5, 0.8, 1.0)  # 002 Yang 2026, Fig. 4(a, c, e)
+
+
+def _options(options):
+    chosen = {key: allowed[0] for key, allowed in OPTIONS.items()}
+    for key, value in (options or {}).items():
+        if key not in OPTIONS:
+            raise pybamm.OptionError(f"unknown option '{key}'; options are {sorted(OPTIONS)}")
+        if value not in OPTIONS[key]:
+            raise pybamm.OptionError(f"option '{key}' must be one of {OPTIONS[key]}, got '{value}'")
+        chosen[key] = value
+    return chosen
+
+
+def cell_options(cell, options=None):
+    """The cell's own options (a gel that fills the voids keeps the Li contact: "contact
+    loss" "cathode" of the full cell is "none" here), overridden by ``options``."""
+
+    own = get_cell(cell).meta["model_options"]
+    chosen = {"contact loss": "none"} if own.get("contact loss") in ("cathode", "none") else {}
+    return {**chosen, **(options or {})}
+
+
+class SymmetricLithiumCell(pybamm.BaseModel):
+    """Li | solid electrolyte | Li with an SEI and a void contact fraction on each side.
+
+    Options: ``"interphases"`` ("growing" or "none": no film) and ``"contact loss"``
+    ("dynamic" or "none": contact fixed at its initial value), as in the full-cell models.
+    The current density is the input parameter ``"Current density [A.m-2]"``.
+    """
+
+    def __init__(self, options=None, name="Symmetric Li cell"):
+        super().__init__(name)
+        self.ssb_options = _options(options)
+        F, R = pybamm.constants.F, pybamm.constants.R
+        i = pybamm.InputParameter(CURRENT)
+        T = pybamm.Parameter("Ambient temperature [K]")
+        c_e = pybamm.Parameter("Initial concentration in electrolyte [mol.m-3]")
+        V_li = pybamm.Parameter("Lithium metal partial molar volume [m3.mol-1]")
+        kappa = pybamm.FunctionParameter(
+            "Electrolyte conductivity [S.m-1]", {"Electrolyte concentration [mol.m-3]": c_e, "Temperature [K]": T}
+        )
+        tf = pybamm.Parameter("Separator porosity") ** pybamm.Parameter("Separator Bruggeman coefficient (electrolyte)")
+        R_bulk = pybamm.Parameter("Separator thickness [m]") / (kappa * tf)
+        R_gb = pybamm.FunctionParameter("Solid electrolyte grain-boundary resistance [Ohm.m2]", {"Temperature [K]": T})
+        j0 = pybamm.FunctionParameter(
+            "Exchange-current density for lithium metal electrode [A.m-2]",
+            {
+                "Electrolyte concentration [mol.m-3]": c_e,
+                "Lithium metal concentration [mol.m-3]": 1 / V_li,
+                "Temperature [K]": T,
+            },
+        )
+        v_creep = lithium_creep_velocity(T)
+        i_short = pybamm.FunctionParameter(SHORT_THRESHOLD, {"Temperature [K]": T})
+        L_0 = pybamm.Parameter(f"{SEI} initial thickness [m]")
+        c_sei = pybamm.Parameter(f"{SEI} lithium concentration [mol.m-3]")
+        h_0 = pybamm.Parameter("Negative electrode thickness [m]")
+        theta_0 = pybamm.Parameter("Initial lithium interface contact fraction")
+        growing = self.ssb_options["interphases"] == "growing"
+        dynamic = self.ssb_options["contact loss"] == "dynamic"
+
+        q = pybamm.Variable("Charge passed [C.m-2]", scale=3600)  # signed: > 0 moved from electrode 1 to 2
+        self.rhs[q] = i
+        self.initial_conditions[q] = pybamm.Scalar(0)
+        eta_bulk, eta_gb = i * R_bulk, i * R_gb
+        voltage = eta_bulk + eta_gb
+        self.variables.update(
+            {
+                "Time [h]": pybamm.t / 3600,
+                CURRENT: i,
+                "Current density [mA.cm-2]": i / 10,
+                "Charge passed [C.m-2]": q,
+                "Temperature [K]": T,
+                "Solid electrolyte bulk resistance [Ohm.m2]": R_bulk,
+                "Solid electrolyte grain-boundary resistance [Ohm.m2]": R_gb,
+                "Solid electrolyte bulk overpotential [V]": eta_bulk,
+                "Solid electrolyte grain-boundary overpotential [V]": eta_gb,
+                "Lithium exchange current density [A.m-2]": j0,
+                "Lithium creep velocity [m.s-1]": v_creep,
+                SHORT_THRESHOLD: i_short,
+            }
+        )
+        for name, sign in zip(ELECTRODES, SIGNS):
+            i_k = sign * i
+            if dynamic:
+                theta = pybamm.Variable(f"{name} contact fraction")
+                v_k = lithium_stripping_velocity(i_k, F)
+                self.rhs[theta] = contact_fraction_rate(theta, v_k, v_creep)
+                self.initial_conditions[theta] = theta_0
+                self.variables[f"{name} stripping velocity [m.s-1]"] = v_k
+            else:
+                theta = theta_0
+            if growing:
+                L = pybamm.Variable(f"{name} interphase thickness [m]", scale=L_0)
+                growth = interphase_growth_rate(SEI, T, i, L)
+                self.rhs[L] = growth
+                self.initial_conditions[L] = L_0
+                R_film = interphase_resistance(SEI, T, L, theta)
+                n_sei = c_sei * growth
+            else:
+                L, growth, R_film, n_sei = L_0, pybamm.Scalar(0), pybamm.Scalar(0), pybamm.Scalar(0)
+            h = pybamm.Variable(f"{name} lithium thickness [m]", scale=h_0)
+            self.rhs[h] = -V_li * (i_k / F + n_sei)
+            self.initial_conditions[h] = h_0
+            eta_film = i_k * R_film
+            eta_ct = 2 * R * T / F * pybamm.arcsinh(i_k / (2 * j0 * theta))
+            local = abs(i) / theta
+            # cell voltage phi_1 - phi_2: electrode 1 adds its drops, electrode 2 subtracts them
+            voltage = voltage + sign * (eta_film + eta_ct)
+            self.variables.update(
+                {
+                    f"{name} contact fraction": theta,
+                    f"{name} interphase thickness [m]": L,
+                    f"{name} interphase growth rate [m.s-1]": growth,
+                    f"{name} interphase resistance [Ohm.m2]": R_film,
+                    f"{name} interphase lithium [mol.m-2]": c_sei * (L - L_0),
+                    f"{name} lithium thickness [m]": h,
+                    f"{name} film overpotential [V]": eta_film,
+                    f"{name} charge-transfer overpotential [V]": eta_ct,
+                    f"{name} local current density [A.m-2]": local,
+                    f"{name} charge-transfer resistance [Ohm.m2]": R * T / (F * j0 * theta),
+                }
+            )
+            self.events += [
+                pybamm.Event(f"{name} short circuit", theta * i_short - abs(i), pybamm.EventType.TERMINATION),
+                pybamm.Event(f"{name} lithium exhausted", h, pybamm.EventType.TERMINATION),
+            ]
+        self.variables["Overpotential [V]"] = voltage
+        self.variables["Overpotential [mV]"] = 1e3 * voltage
+
+
+def _anode_ccd_mA_cm2(cell):
+    anode = load_component("anodes", cell_components(cell)["anode"])
+    return anode.value("critical_current_density_mA_cm2")
+
+
+def short_threshold_function(ccd_A_m2, creep_velocity, pressure, T_ref):
+    """i_ccd(T) = i_ccd v_creep(p, T) / v_creep(p, T_ref): the critical current density with
+    the temperature dependence of lithium creep (not scaled with pressure, see module doc)."""
+
+    def lithium_dendrite_initiation_current_density(T):
+        return ccd_A_m2 * creep_velocity(pressure, T) / creep_velocity(pressure, T_ref)
+
+    return lithium_dendrite_initiation_current_density
+
+
+def symmetric_parameter_values(cell, temperature_C=None, parameter_values=None):
+    """Parameter values of the symmetric cell made of ``cell``'s electrolyte and lithium.
+
+    Adds the short-circuit threshold (from the cell's anode file) unless given, and sets the
+    temperature (default: the cell's reference temperature). Returns (values, temperature_C).
+    """
+    values = parameter_values.copy() if parameter_values is not None else get_cell(cell).parameter_values.copy()
+    if temperature_C is None:
+        temperature_C = values["Reference temperature [K]"] - 273.15
+    check_temperature(temperature_C)
+    T = temperature_C + 273.15
+    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    if SHORT_THRESHOLD not in values.keys():
+        values.update(
+            {
+                SHORT_THRESHOLD: short_threshold_function(
+                    _anode_ccd_mA_cm2(cell) * 10,
+                    values["Lithium creep velocity [m.s-1]"],
+                    values["Stack pressure [Pa]"],
+                    values["Reference temperature [K]"],
+                )
+            },
+            check_already_exists=False,
+        )
+    if "Solid electrolyte grain-boundary resistance [Ohm.m2]" not in values.keys():  # membranes
+        values.update({"Solid electrolyte grain-boundary resistance [Ohm.m2]": 0.0}, check_already_exists=False)
+    return values, temperature_C
+
+
+def _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_half_cycle=3):
+    i = current_density_mA_cm2
+    if not isinstance(i, (int, float)) or not math.isfinite(i) or not 0 < i <= MAX_CURRENT_DENSITY_MA_CM2:
+        raise ParameterError(
+            f"current density must be > 0 and <= {MAX_CURRENT_DENSITY_MA_CM2:g} mA/cm2, got {current_density_mA_cm2}"
+        )
+    if not isinstance(hours, (int, float)) or not math.isfinite(hours) or hours <= 0:
+        raise ParameterError(f"hours must be a finite number > 0, got {hours}")
+    if (
+        not isinstance(half_cycle_hours, (int, float))
+        or not math.isfinite(half_cycle_hours)
+        or not 0 < half_cycle_hours <= hours
+    ):
+        raise ParameterError(f"half-cycle hours must be > 0 and <= hours ({hours:g}), got {half_cycle_hours}")
+    if int(points_per_half_cycle) < 2:
+        raise ParameterError(f"points per half-cycle must be >= 2, got {points_per_half_cycle}")
+
+
+OUTPUTS = ("Time [h]", "Overpotential [V]", CURRENT, "Solid electrolyte bulk overpotential [V]",
+           "Solid electrolyte grain-boundary overpotential [V]") + tuple(
+    f"{e} {q}" for e in ELECTRODES for q in ("contact fraction", "interphase thickness [m]", "lithium thickness [m]",
+                                             "interphase lithium [mol.m-2]", "local current density [A.m-2]")
+) + ("Charge passed [C.m-2]",)
+
+
+class _Runner:
+    """The built model, stepped half-cycle by half-cycle with the current as an input."""
+
+    def __init__(self, values, options=None):
+        self.model = SymmetricLithiumCell(options)
+        values.process_model(self.model, delayed_variable_processing=False)
+        pybamm.Discretisation().process_model(self.model, delayed_variable_processing=False)
+        self.solver = pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10, output_variables=list(OUTPUTS))
+        self.solution = None
+        self.t0 = 0.0
+        self.columns = {name: [] for name in OUTPUTS}
+
+    def initial_state(self, current_A_m2):
+        """Output variables at t = 0 with the given current (no solve)."""
+        y0 = self.model.concatenated_initial_conditions.evaluate(0, inputs={CURRENT: current_A_m2})
+        return {name: np.asarray(self.model.get_processed_variable(name).evaluate(0, y0, inputs={CURRENT: current_A_m2})).item()
+                for name in OUTPUTS}
+
+    def step(self, current_A_m2, dt_s, points):
+        """Advance by dt_s at the given current; returns the termination reason."""
+        t_eval = np.linspace(0, dt_s, points)
+        step = self.solver.step(self.solution, self.model, dt_s, t_eval=t_eval, t_interp=t_eval,
+                                inputs={CURRENT: current_A_m2}, save=False)
+        self.solution = step
+        for name in OUTPUTS:
+            self.columns[name].extend(np.asarray(step[name].data, dtype=float).ravel().tolist())
+        return step.termination
+
+
+@dataclass
+class SymmetricResult:
+    """Overpotential history of a symmetric Li cell (signed: > 0 while electrode 1 strips)."""
+
+    cell: str
+    current_density_mA_cm2: float
+    temperature_C: float
+    half_cycle_hours: float
+    time_h: np.ndarray
+    overpotential_mV: np.ndarray
+    final_overpotential_mV: float
+    short_circuit_h: float = None
+    termination: str = "final time"
+    states: dict = field(default_factory=dict)
+    parameter_values: pybamm.ParameterValues = None
+
+    def as_json(self):
+        return {
+            "cell": self.cell,
+            "current_density_mA_cm2": float(self.current_density_mA_cm2),
+            "time_h": [round(float(t), 6) for t in self.time_h],
+            "overpotential_mV": [round(float(v), 6) for v in self.overpotential_mV],
+            "final_overpotential_mV": float(self.final_overpotential_mV),
+            "short_circuit_h": None if self.short_circuit_h is None else float(self.short_circuit_h),
+        }
+
+
+def _half_cycles(hours, half_cycle_hours):
+    """Durations [h] of the half-cycles that make up ``hours`` (the last one may be partial)."""
+    n = int(math.floor(hours / half_cycle_hours + 1e-9))
+    durations = [half_cycle_hours] * n
+    rest = hours - n * half_cycle_hours
+    if rest > 1e-9 * hours:
+        durations.append(rest)
+    return durations
+
+
+class _StepFailed(RuntimeError):
+    pass
+
+
+def _run_protocol(runner, schedule, points, progress, label):
+    """Step through ``schedule`` [(current A/m2, hours)]. Returns (short_h, termination, index).
+
+    The criterion is checked before each step too: a higher current (step test) can meet
+    it at once, which the solver's events cannot see."""
+    threshold = np.asarray(
+        runner.model.get_processed_variable(SHORT_THRESHOLD).evaluate(0, None, inputs={CURRENT: schedule[0][0]})
+    ).item()
+    start = runner.initial_state(schedule[0][0])
+    contact = [start[f"{e} contact fraction"] for e in ELECTRODES]
+    t_h = 0.0
+    report_every = max(1, len(schedule) // 20)
+    for n, (current, hours) in enumerate(schedule):
+        if abs(current) / min(contact) >= threshold:
+            if n == 0:
+                for name in OUTPUTS:
+                    runner.columns[name].append(start[name])
+            return t_h, f"short circuit at the start of half-cycle {n + 1}", n
+        try:
+            termination = str(runner.step(current, hours * 3600, points))
+        except pybamm.SolverError as error:
+            raise _StepFailed(f"solver failed in half-cycle {n + 1} (t = {t_h:.2f} h): {error}") from error
+        t_h = runner.columns["Time [h]"][-1]
+        contact = [runner.columns[f"{e} contact fraction"][-1] for e in ELECTRODES]
+        if "short circuit" in termination:
+            return t_h, termination, n
+        if "exhausted" in termination:
+            return None, termination, n
+        if progress and ((n + 1) % report_every == 0 or n + 1 == len(schedule)):
+            print(f"{label}: half-cycle {n + 1}/{len(schedule)} (cycle {(n + 2) // 2}), t = {t_h:.1f} h, "
+                  f"|V| = {abs(runner.columns['Overpotential [V]'][-1]) * 1e3:.1f} mV", file=sys.stderr, flush=True)
+    return None, "final time", len(schedule) - 1
+
+
+def simulate_symmetric(
+    cell,
+    current_density_mA_cm2,
+    hours,
+    half_cycle_hours=1.0,
+    temperature_C=None,
+    progress=False,
+    *,
+    options=None,
+    parameter_values=None,
+    points_per_half_cycle=3,
+):
+    """Galvanostatic plating/stripping of a Li | electrolyte | Li cell built from ``cell``.
+
+    The current density (mA/cm2, > 0) alternates in sign every ``half_cycle_hours`` for
+    ``hours``; electrode 1 is stripped first. Each half-cycle is sampled at
+    ``points_per_half_cycle`` times (start, ..., end: the sign jump shows as two points at the
+    same time). The run stops at a short circuit (module docstring) or when a foil is used
+    up. ``final_overpotential_mV`` is the magnitude of the overpotential at the end of the
+    last half-cycle computed (just before the short, if there is one). With ``progress`` a
+    line goes to stderr every 1/20 of the run (every N cycles).
+    """
+    _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_half_cycle)
+    values, temperature_C = symmetric_parameter_values(cell, temperature_C, parameter_values)
+    i = current_density_mA_cm2 * 10  # A/m2
+    schedule = [(i if n % 2 == 0 else -i, d) for n, d in enumerate(_half_cycles(hours, half_cycle_hours))]
+    runner = _Runner(values, cell_options(cell, options))
+    try:
+        short_h, termination, _ = _run_protocol(runner, schedule, int(points_per_half_cycle), progress,
+                                                f"{cell} {current_density_mA_cm2:g} mA/cm2")
+    except _StepFailed as error:
+        partial = _result(cell, current_density_mA_cm2, temperature_C, half_cycle_hours, runner, None, str(error), values)
+        raise SimulationFailed(str(error), partial if len(partial.time_h) else None) from error
+    return _result(cell, current_density_mA_cm2, temperature_C, half_cycle_hours, runner, short_h, termination, values)
+
+
+def _result(cell, current_density_mA_cm2, temperature_C, half_cycle_hours, runner, short_h, termination, values):
+    states = {name: np.array(column) for name, column in runner.columns.items()}
+    time_h = states["Time [h]"]
+    overpotential_mV = states["Overpotential [V]"] * 1e3
+    return SymmetricResult(
+        cell=cell,
+        current_density_mA_cm2=current_density_mA_cm2,
+        temperature_C=temperature_C,
+        half_cycle_hours=half_cycle_hours,
+        time_h=time_h,
+        overpotential_mV=overpotential_mV,
+        final_overpotential_mV=float(abs(overpotential_mV[-1])),
+        short_circuit_h=short_h,
+        termination=termination,
+        states=states,
+        parameter_values=values,
+    )
+
+
+@dataclass
+class StepTestResult:
+    """A current-density step test: the first current at which the short criterion holds."""
+
+    cell: str
+    currents_mA_cm2: tuple
+    critical_current_density_mA_cm2: float
+    short_circuit_h: float
+    history: SymmetricResult
+
+
+def critical_current_density_test(
+    cell,
+    currents_mA_cm2=STEP_TEST_CURRENTS_MA_CM2,
+    cycles_per_step=5,
+    half_cycle_hours=1.0,
+    temperature_C=None,
+    progress=False,
+    *,
+    options=None,
+    parameter_values=None,
+):
+    """Step test: ``cycles_per_step`` plating/stripping cycles at each current in turn (the
+    state carries over), as in 002's Fig. 4 (0.1, 0.25, 0.5, 0.8, 1.0 mA/cm2). Returns a
+    StepTestResult; its critical current density is None if no step shorts the cell."""
+    currents = tuple(float(c) for c in currents_mA_cm2)
+    if not currents:
+        raise ParameterError("the step test needs at least one current density")
+    if int(cycles_per_step) < 1:
+        raise ParameterError(f"cycles per step must be >= 1, got {cycles_per_step}")
+    for c in currents:
+        _check_inputs(c, 2 * half_cycle_hours * cycles_per_step, half_cycle_hours)
+    values, temperature_C = symmetric_parameter_values(cell, temperature_C, parameter_values)
+    schedule, owner = [], []
+    for c in currents:
+        for n in range(2 * int(cycles_per_step)):
+            schedule.append((10 * c if n % 2 == 0 else -10 * c, half_cycle_hours))
+            owner.append(c)
+    runner = _Runner(values, options)
+    try:
+        short_h, termination, index = _run_protocol(runner, schedule, 3, progress, f"{cell} step test")
+    except _StepFailed as error:
+        raise SimulationFailed(str(error), None) from error
+    ccd = owner[index] if short_h is not None else None
+    history = _result(cell, ccd or currents[-1], temperature_C, half_cycle_hours, runner, short_h, termination, values)
+    return StepTestResult(cell, currents, ccd, short_h, history)
+
+
+def critical_current_density(cell, currents_mA_cm2=STEP_TEST_CURRENTS_MA_CM2, cycles_per_step=5,
+                             half_cycle_hours=1.0, temperature_C=None, progress=False, **kwargs):
+    """The first current density [mA/cm2] of the step test at which the cell shorts, or None."""
+    return critical_current_density_test(cell, currents_mA_cm2, cycles_per_step, half_cycle_hours,
+                                         temperature_C, progress, **kwargs).critical_current_density_mA_cm2
+
+
+def plot_symmetric(result, path=None):
+    """Overpotential vs time of a symmetric-cell run (and the short, if any)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(result.time_h, result.overpotential_mV, lw=0.8, color="C0")
+    if result.short_circuit_h is not None:
+        ax.axvline(result.short_circuit_h, color="C3", ls="--", label=f"short circuit at {result.short_circuit_h:.1f} h")
+        ax.legend(fontsize=8)
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_xlabel("Time [h]")
+    ax.set_ylabel("Overpotential [mV]")
+    ax.set_title(f"Li | {result.cell} electrolyte | Li, {result.current_density_mA_cm2:g} mA/cm2, "
+                 f"{result.half_cycle_hours:g} h half-cycles, {result.temperature_C:g} °C", fontsize=9)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig

@@ -1,0 +1,186 @@
+"""Impedance: simulated spectra recover the documents' resistances at the right frequencies.
+
+Targets (000 Cui 2025, Sec. 3): SP|LATP|SP blocking cells R_bulk / R_gb = 280.6 / 392.7 Ohm
+(NUHS) and 301.3 / 1715.6 Ohm (CUHS); Li|LATP-NUHS|LFP interfacial resistance 879.1 Ohm
+(physically stacked, CPS) and 496.7 Ohm (thermal pulse welded, TPW). The model takes
+these numbers as parameters; the tests check that the simulated spectrum, read back by
+an equivalent-circuit fit, returns them, with each arc at f = 1/(2 pi R C).
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from pybamm_ssb import impedance as imp
+from pybamm_ssb.cli import main
+from pybamm_ssb.validation import ParameterError
+
+NUHS_TPW = "Cui2025_LFP_NUHS_TPW"
+NUHS_CPS = "Cui2025_LFP_NUHS_CPS"
+CUHS_CPS = "Cui2025_LFP_CUHS_CPS"
+DOCUMENT = {  # Ohm, 000 Cui 2025 Sec. 3
+    NUHS_TPW: {"bulk": 280.6, "grain_boundary": 392.7, "interface": 496.7},
+    NUHS_CPS: {"bulk": 280.6, "grain_boundary": 392.7, "interface": 879.1},
+    CUHS_CPS: {"bulk": 301.3, "grain_boundary": 1715.6},
+}
+TOL = 0.05
+
+
+@pytest.fixture(scope="module")
+def cell_fits():
+    """Full-cell spectra 0.01 Hz - 1 MHz (the documents' blocking-cell range) and fits."""
+    out = {}
+    for name in (NUHS_TPW, NUHS_CPS, CUHS_CPS):
+        spectrum = imp.cell_impedance(name, soc=0.5)
+        out[name] = (spectrum, imp.fit_equivalent_circuit(spectrum, "cell-tlm"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def wide():
+    """NUHS-CPS cell 0.01 Hz - 10 GHz, so that the bulk arc's apex is inside the range."""
+    spectrum = imp.cell_impedance(NUHS_CPS, soc=0.5, fmax=1e10)
+    return spectrum, imp.fit_equivalent_circuit(spectrum, "cell-tlm"), imp.model_elements(NUHS_CPS, soc=0.5)
+
+
+def close(value, target, tol=TOL):
+    return abs(value / target - 1) <= tol
+
+
+@pytest.mark.parametrize("cell", [NUHS_TPW, CUHS_CPS])
+def test_blocking_spectrum_recovers_bulk_and_grain_boundary(cell):
+    spectrum = imp.blocking_electrolyte_impedance(cell, fmin=0.01, fmax=1e6)
+    fit = imp.fit_equivalent_circuit(spectrum, "blocking")
+    for element in ("bulk", "grain_boundary"):
+        assert close(fit.resistance(element, "ohm"), DOCUMENT[cell][element]), (element, fit.elements[element])
+    # the pellet in Ohm is the area-normalised spectrum over the electrode area
+    assert np.allclose(spectrum.z_ohm * spectrum.area_cm2, spectrum.z)
+    # blocking electrodes: the real part saturates at R_bulk + R_gb, the imaginary part diverges
+    total = DOCUMENT[cell]["bulk"] + DOCUMENT[cell]["grain_boundary"]
+    assert close(spectrum.z_ohm.real[0], total, 0.01)
+    assert -spectrum.z_ohm.imag[0] > 100 * total
+
+
+@pytest.mark.parametrize("cell", [NUHS_TPW, CUHS_CPS])
+def test_full_cell_spectrum_recovers_bulk_and_grain_boundary(cell_fits, cell):
+    _, fit = cell_fits[cell]
+    assert fit.relative_rms < 0.01
+    for element in ("bulk", "grain_boundary"):
+        assert close(fit.resistance(element, "ohm"), DOCUMENT[cell][element]), (element, fit.elements[element])
+
+
+def test_interfacial_resistance_cps_vs_tpw(cell_fits):
+    """R_int = Li charge transfer + cathode charge transfer (both interface elements of
+    the fit), compared with the document's single R_int of each assembly."""
+    fitted = {cell: cell_fits[cell][1].interface_resistance("ohm") for cell in (NUHS_CPS, NUHS_TPW)}
+    for cell, value in fitted.items():
+        assert close(value, DOCUMENT[cell]["interface"]), (cell, value)
+    assert close(fitted[NUHS_CPS] / fitted[NUHS_TPW], 879.1 / 496.7)
+    # the electrolyte is the same pellet in both cells
+    for element in ("bulk", "grain_boundary"):
+        cps, tpw = (cell_fits[c][1].resistance(element, "ohm") for c in (NUHS_CPS, NUHS_TPW))
+        assert close(cps, tpw, 0.01)
+
+
+def test_blocking_arcs_sit_at_their_rc_frequencies():
+    e = imp.electrolyte_elements(NUHS_TPW)
+    expected = [1 / (2 * math.pi * e["R_bulk"] * e["C_bulk"]), 1 / (2 * math.pi * e["R_gb"] * e["C_gb"])]
+    apexes = imp.apex_frequencies(imp.blocking_electrolyte_impedance(NUHS_TPW, fmax=1e9, points_per_decade=20))
+    assert len(apexes) == 2
+    # each apex is pulled ~5 % towards its neighbour by the other arc's tail
+    for apex, f in zip(apexes, expected):
+        assert close(apex, f, 0.1), (apex, f)
+    assert apexes[0] > 10 * apexes[1]
+
+
+def test_cell_arcs_sit_at_their_rc_frequencies(wide):
+    spectrum, fit, model = wide
+    apexes = imp.apex_frequencies(spectrum)
+    # bulk (MHz), grain boundary (kHz-MHz) and one merged interface arc (Li + cathode)
+    assert len(apexes) == 3, apexes
+    bulk, gb, interface = apexes
+    assert close(bulk, model["bulk"]["f_Hz"], 0.1)
+    assert close(gb, model["grain_boundary"]["f_Hz"], 0.1)
+    assert bulk > 10 * gb > 10 * 10 * interface
+    low, high = sorted((model["anode_interface"]["f_Hz"], model["cathode_interface"]["f_Hz"]))
+    assert low < interface < high
+    # the fitted elements carry the parameters' time constants
+    for name in ("bulk", "grain_boundary", "anode_interface", "cathode_interface"):
+        assert fit.elements[name]["resolved"]
+        assert close(fit.elements[name]["f_Hz"], model[name]["f_Hz"]), (name, fit.elements[name], model[name])
+        assert close(fit.elements[name]["R_ohm"], model[name]["R_ohm"]), (name, fit.elements[name], model[name])
+    assert close(fit.resistance("catholyte", "ohm"), model["catholyte"]["R_ohm"])
+
+
+def test_dc_and_high_frequency_limits(wide):
+    spectrum, fit, model = wide
+    z = spectrum.z_ohm
+    f_low = spectrum.frequency_Hz[0]
+    tail = fit.element_impedance("diffusion", [f_low])[0] / spectrum.area_cm2
+    dc = z.real[0] - tail.real
+    # equals the sum of the parameters' resistances (cathode: de Levie DC value) ...
+    assert close(dc, model["dc_ohm"], 0.005), (dc, model["dc_ohm"])
+    # ... and the sum of the fitted ones
+    e = fit.elements
+    fitted = (e["bulk"]["R_ohm"] + e["grain_boundary"]["R_ohm"] + e["anode_interface"]["R_ohm"]
+              + imp._transmission_line_dc(e["catholyte"]["R_ohm"], e["cathode_interface"]["R_ohm"]))
+    assert close(dc, fitted, 0.005), (dc, fitted)
+    # all capacitors short the cell at high frequency: Z -> 0, not -> R_bulk
+    assert abs(z[-1]) < 0.01 * model["bulk"]["R_ohm"]
+    assert np.all(np.diff(spectrum.frequency_Hz) > 0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"soc": -0.1}, "soc must be between 0 and 1"),
+    ({"soc": 1.5}, "soc must be between 0 and 1"),
+    ({"soc": float("nan")}, "soc must be between 0 and 1"),
+    ({"fmin": 1e3, "fmax": 1e3}, "fmin must be below fmax"),
+    ({"fmin": 1e4, "fmax": 10}, "fmin must be below fmax"),
+    ({"fmin": 0.0}, "fmin must be a positive frequency"),
+    ({"fmax": -5.0}, "fmax must be a positive frequency"),
+    ({"points_per_decade": 0}, "points_per_decade must be an integer >= 1"),
+    ({"temperature_C": 300.0}, "temperature must be between"),
+])
+def test_bad_input_is_rejected_with_the_parameter_and_range(kwargs, message):
+    with pytest.raises(ParameterError, match=message):  # ImpedanceInputError is a ParameterError
+        imp.cell_impedance(NUHS_TPW, **kwargs)
+
+
+def test_bad_fit_input():
+    spectrum = imp.blocking_electrolyte_impedance(NUHS_TPW)
+    with pytest.raises(imp.ImpedanceInputError, match="circuit must be one of"):
+        imp.fit_equivalent_circuit(spectrum, "R-C-W")
+    bad = imp.Spectrum(np.array([-1.0, 1.0, 2.0]), np.ones(3), -np.ones(3))
+    with pytest.raises(imp.ImpedanceInputError, match="frequencies must be positive"):
+        imp.fit_equivalent_circuit(bad, "blocking")
+    with pytest.raises(imp.ImpedanceInputError, match="fmin must be below fmax"):
+        imp.blocking_electrolyte_impedance(NUHS_TPW, fmin=10, fmax=1)
+
+
+def test_spectrum_json_keys():
+    spectrum = imp.blocking_electrolyte_impedance(NUHS_TPW, fmin=1, fmax=100, points_per_decade=2)
+    data = spectrum.as_json()
+    assert set(data) == {"frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"}
+    assert np.allclose(data["frequency_Hz"], [1.0, 10 ** 0.5, 10.0, 10 ** 1.5, 100.0])
+    assert all(v < 0 for v in data["z_imag_ohm_cm2"])  # as measured: arcs below the real axis
+
+
+def test_cli_eis_json_and_plot(tmp_path, capsys):
+    plot = tmp_path / "nyquist.png"
+    assert main(["eis", NUHS_TPW, "--soc", "0.5", "--fmin", "0.1", "--fmax", "1e6", "--json", "--plot", str(plot)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"cell", "soc", "temperature_C", "model", "area_cm2", "units", "spectrum", "fit",
+                           "interface_resistance_ohm", "model_elements"}
+    assert set(report["spectrum"]) == {"frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"}
+    assert report["spectrum"]["frequency_Hz"][0] == pytest.approx(0.1)
+    assert set(report["fit"]["elements"]) == {"bulk", "grain_boundary", "anode_interface", "cathode_interface",
+                                              "catholyte", "diffusion"}
+    assert close(report["interface_resistance_ohm"], 496.7)
+    assert plot.stat().st_size > 10_000
+
+
+def test_cli_eis_bad_soc_is_an_input_error(capsys):
+    assert main(["eis", NUHS_TPW, "--soc", "2"]) == 2
+    assert "soc must be between 0 and 1" in capsys.readouterr().err

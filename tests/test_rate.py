@@ -1,0 +1,56 @@
+"""Rate capability: the low-rate limit, monotonic decline, protocol checks, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pybamm_ssb import cli
+from pybamm_ssb.cells import get_cell
+from pybamm_ssb.experiments import ProtocolError
+from pybamm_ssb.rate import rate_capability
+from pybamm_ssb.reproduce import RATE, TARGETS
+
+YANG = "Yang2026_LFP_PGPE_PLATP10J"
+
+
+@pytest.fixture(scope="module")
+def curve():
+    return rate_capability(YANG, (0.02, 0.5, 2.0))
+
+
+def test_low_rate_capacity_is_the_active_fraction_of_lfp(curve):
+    """At C/50 diffusion and resistance no longer limit: Q -> f * 170 mAh/g (window is the full LFP swing)."""
+    f = get_cell(YANG).values["Positive electrode active material volume fraction"]
+    values = get_cell(YANG).values
+    eps_lfp = values["Positive electrode active material loading [kg.m-2]"] / (3600.0 * values["Positive electrode thickness [m]"])
+    expected = f / eps_lfp * 169.9  # mAh/g of LiFePO4: F / (3.6 M)
+    assert curve.discharge_capacity_mAh_g[0] == pytest.approx(expected, rel=0.015)
+
+
+def test_capacity_falls_with_rate(curve):
+    assert np.all(np.diff(curve.discharge_capacity_mAh_g) < 0)
+    assert curve.discharge_capacity_mAh_g[-1] < 0.9 * curve.discharge_capacity_mAh_g[0]
+
+
+def test_every_002_variant_has_five_rate_targets_and_only_the_calibration_cell_is_fitted():
+    rate_targets = [t for t in TARGETS if t.quantity == RATE]
+    assert len(rate_targets) == 15
+    assert {t.kind for t in rate_targets if t.cell == YANG} == {"fitted"}
+    assert {t.kind for t in rate_targets if t.cell != YANG} == {"predicted"}
+
+
+@pytest.mark.parametrize("rates", [(), (0.0,), (-1.0,), (50.0,)])
+def test_bad_rates_are_rejected_before_solving(rates):
+    with pytest.raises(ProtocolError, match="C-rates must lie in"):
+        rate_capability(YANG, rates)
+
+
+def test_cli_json(capsys, tmp_path):
+    plot = tmp_path / "rate.png"
+    assert cli.main(["rate", YANG, "--rates", "1", "--json", "--plot", str(plot)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"cell", "temperature_C", "points"}
+    assert [set(p) for p in out["points"]] == [{"c_rate", "discharge_capacity_mAh_g"}]
+    assert plot.stat().st_size > 0
+    assert cli.main(["rate", YANG, "--rates", "1,fast"]) == 2
