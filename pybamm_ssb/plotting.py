@@ -6,6 +6,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def finish_figure(fig, path=None):
+    """Lay out ``fig``; write it to ``path`` (PNG) and close it when a path is given."""
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
 def step_curve(step, mass_g):
     """Specific capacity passed since the start of the step [mAh/g] and voltage [V]."""
     q = step["Discharge capacity [A.h]"].entries
@@ -30,11 +39,7 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
     ax.set_title(f"{result.cell} at {result.temperature_C:g} °C")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return fig
+    return finish_figure(fig, path)
 
 
 
@@ -50,9 +55,7 @@ def plot_fade(cell, curve, measured, split, path):
     bars.bar(names, list(split.values()), color=["tab:red", "tab:blue", "tab:green"])
     bars.set(ylabel="capacity lost by the last cycle [mAh/g]")
     bars.tick_params(axis="x", rotation=30)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    finish_figure(fig, path)
 
 
 def plot_fit(result, data, path):
@@ -70,9 +73,7 @@ def plot_fit(result, data, path):
         ax.legend(fontsize=8)
     fitted = ", ".join(f"{name} = {p['value']:.3g}" for name, p in result.parameters.items())
     fig.suptitle(f"{result.cell}: {fitted}", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    finish_figure(fig, path)
 
 
 def plot_rate(curve, measured=(), path=None):
@@ -88,8 +89,4 @@ def plot_rate(curve, measured=(), path=None):
     ax.set_title(f"{curve.cell} at {curve.temperature_C:g} °C", fontsize=9)
     ax.legend()
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return fig
+    return finish_figure(fig, path)

@@ -487,10 +487,7 @@ def critical_current_density(cell, currents_mA_cm2=STEP_TEST_CURRENTS_MA_CM2, cy
 
 def plot_symmetric(result, path=None):
     """Overpotential vs time of a symmetric-cell run (and the short, if any)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from .plotting import finish_figure, plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(result.time_h, result.overpotential_mV, lw=0.8, color="C0")
@@ -503,8 +500,4 @@ def plot_symmetric(result, path=None):
     ax.set_title(f"Li | {result.cell} electrolyte | Li, {result.current_density_mA_cm2:g} mA/cm2, "
                  f"{result.half_cycle_hours:g} h half-cycles, {result.temperature_C:g} °C", fontsize=9)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return fig
+    return finish_figure(fig, path)
