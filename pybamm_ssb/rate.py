@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .cells import get_cell
 from .experiments import ProtocolError
-from .simulate import prepare, simulate_cycling
+from .simulate import simulate_cycling
 
 DEFAULT_RATES = (0.1, 0.2, 0.5, 1.0, 2.0)
 MAX_C_RATE = 20.0
@@ -49,8 +49,7 @@ def rate_capability(cell, rates=DEFAULT_RATES, temperature_C=None, parameter_val
                     progress=False):
     """Discharge capacity [mAh/g] of ``cell`` at each C-rate (a RateCurve)."""
     rates = check_rates(rates)
-    values, temperature_C = prepare(cell, temperature_C,
-                                    parameter_values if parameter_values is not None else get_cell(cell).parameter_values)
+    values = parameter_values if parameter_values is not None else get_cell(cell).parameter_values
     result = simulate_cycling(cell, protocol=rate_protocol(values, rates), temperature_C=temperature_C,
                               parameter_values=values, model=model, progress=progress)
-    return RateCurve(cell, temperature_C, rates, [row["discharge_capacity_mAh_g"] for row in result.cycles])
+    return RateCurve(cell, result.temperature_C, rates, [row["discharge_capacity_mAh_g"] for row in result.cycles])
