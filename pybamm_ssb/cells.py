@@ -91,21 +91,27 @@ def _lookup(name, *components):
     )
 
 
-def _is_membrane(family):
-    """Polymer/gel membranes (form = "membrane") vs sintered pellets (the default)."""
-    return family.meta.get("form", "pellet") == "membrane"
+def _electrolyte_form(family):
+    """"pellet" (sintered: bulk and grain boundary, the default), "pressed" (cold-pressed
+    powder: one conductivity) or "membrane" (polymer/gel: one conductivity, a salt)."""
+    form = family.meta.get("form", "pellet")
+    if form not in ("pellet", "pressed", "membrane"):
+        raise ParameterFileError(f"{family.meta['name']}: form must be pellet, pressed or membrane, not {form!r}")
+    return form
 
 
 def _layer_geometry(el, family):
     """Electrolyte thickness h [m], electrode area A [m2] and the quantities they come from.
 
-    Pellet: A = h / (sigma_tot (R_bulk + R_gb)) of the family's area reference, so the
-    measured resistances in Ohm and the conductivity agree. Membrane: the membrane's own
-    thickness and the electrode disc of the family."""
-    if _is_membrane(family):
+    Sintered pellet: A = h / (sigma_tot (R_bulk + R_gb)) of the family's area reference, so
+    the measured resistances in Ohm and the conductivity agree. Membrane or pressed pellet:
+    its own thickness and the electrode disc of the family."""
+    form = _electrolyte_form(family)
+    if form != "pellet":
+        name = "membrane_thickness_um" if form == "membrane" else "pellet_thickness_um"
+        layer = _lookup(name, el, family)
         d = family.value("electrode_diameter_mm") * 1e-3
-        return (el.value("membrane_thickness_um") * 1e-6, math.pi * d**2 / 4,
-                [(el, "membrane_thickness_um"), (family, "electrode_diameter_mm")])
+        return (layer.value(name) * 1e-6, math.pi * d**2 / 4, [(layer, name), (family, "electrode_diameter_mm")])
     h = family.value("pellet_thickness_um") * 1e-6
     ref = load_component("electrolytes", family.meta["area_from"])
     sigma = ref.value("total_conductivity_S_cm") * 100
@@ -113,6 +119,14 @@ def _layer_geometry(el, family):
     inputs = [(family, "pellet_thickness_um"), (ref, "total_conductivity_S_cm"),
               (ref, "bulk_resistance_ohm"), (ref, "grain_boundary_resistance_ohm")]
     return h, h / (sigma * R_tot), inputs
+
+
+def _lattice_lithium(r, family):
+    """A single-ion conductor's electrolyte concentration: all lithium of its lattice."""
+    c_e0 = family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol") * family.value("lithium_per_formula_unit")
+    r.derive("Initial concentration in electrolyte [mol.m-3]", c_e0, "rho / M * n_Li (all Li of the lattice)",
+             (family, "density_g_cm3"), (family, "molar_mass_g_mol"), (family, "lithium_per_formula_unit"))
+    return c_e0
 
 
 def _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref):
@@ -145,18 +159,16 @@ def _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref):
     r.derive("Solid electrolyte grain-boundary capacitance [F.m-2]",
              family.value("grain_boundary_capacitance_F") / (math.pi * d**2 / 4), "C_gb / (pi d^2 / 4)",
              (family, "grain_boundary_capacitance_F"), (family, "grain_boundary_capacitance_pellet_diameter_mm"))
-    c_e0 = family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol") * family.value("lithium_per_formula_unit")
-    r.derive("Initial concentration in electrolyte [mol.m-3]", c_e0, "rho / M * n_Li (all Li of the lattice)",
-             (family, "density_g_cm3"), (family, "molar_mass_g_mol"), (family, "lithium_per_formula_unit"))
     r.copy("Cation transference number", family, "lithium_transference_number_model")
-    return c_e0
+    return _lattice_lithium(r, family)
 
 
-def _membrane_electrolyte(r, el, family, h, T_ref):
-    """A polymer/gel membrane: one conductivity (no grain boundaries), a salt that can
-    polarise (t+ < 1), Arrhenius with the family's activation energy.
+def _single_conductivity_electrolyte(r, el, family, h, h_input, T_ref):
+    """A membrane or a cold-pressed pellet: one measured conductivity, no grain boundary in
+    series, Arrhenius with the electrolyte's (or family's) activation energy.
 
-    Returns the salt concentration."""
+    A membrane's salt can polarise (t+ < 1); a pressed single-ion conductor's electrolyte
+    concentration is its lattice lithium. Returns the electrolyte concentration."""
     Ea = _lookup("activation_energy_total_eV", el, family)
     r.set("Electrolyte conductivity [S.m-1]", functions.conductivity_function(
         el.value("total_conductivity_S_cm") * 100, Ea.value("activation_energy_total_eV"), T_ref),
@@ -164,14 +176,17 @@ def _membrane_electrolyte(r, el, family, h, T_ref):
         f"{_ref(el, 'total_conductivity_S_cm')}: {el['total_conductivity_S_cm'].provenance.source}; "
         f"Arrhenius with {_ref(Ea, 'activation_energy_total_eV')}")
     r.set("Solid electrolyte grain-boundary resistance [Ohm.m2]", functions.resistance_function(0.0, 0.0, T_ref),
-          "assumed", "A membrane has no grain boundaries in series: its measured conductivity is all of it")
+          "assumed", "No separate grain-boundary resistance in series: the measured conductivity is all of it")
     C_geo = EPS0 * family.value("relative_permittivity_bulk") / h
     r.derive("Solid electrolyte bulk capacitance [F.m-2]", C_geo, "eps0 eps_r / h",
-             (family, "relative_permittivity_bulk"), (el, "membrane_thickness_um"))
+             (family, "relative_permittivity_bulk"), h_input)
     r.set("Solid electrolyte grain-boundary capacitance [F.m-2]", C_geo, "assumed",
-          "No grain-boundary element in a membrane (its resistance is zero); set to the geometric capacitance")
+          "No grain-boundary element (its resistance is zero); set to the geometric capacitance")
+    r.copy("Cation transference number", _lookup("lithium_transference_number_model", el, family),
+           "lithium_transference_number_model")
+    if _electrolyte_form(family) == "pressed":
+        return _lattice_lithium(r, family)
     r.copy("Initial concentration in electrolyte [mol.m-3]", family, "salt_concentration_mol_m3")
-    r.copy("Cation transference number", el, "lithium_transference_number_model")
     return family.value("salt_concentration_mol_m3")
 
 
@@ -183,52 +198,59 @@ def _interfacial_resistance(itf, area, geometry_inputs):
 
 
 PHASES = ("active", "carbon", "catholyte", "binder")
-RECIPE = tuple(f"{p}_{q}" for p in PHASES for q in ("mass_fraction", "density_g_cm3")) + (
-    "void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um")
 SOLIDS = ("active", "carbon", "binder")
-LOADED = tuple(f"{p}_{q}" for p in SOLIDS for q in ("mass_fraction", "density_g_cm3")) + (
-    "active_loading_mg_cm2", "porosity", "electrochemically_active_fraction")
+MIXTURE = {"recipe": PHASES, "loading": SOLIDS, "composite": ("active", "carbon", "catholyte")}
+FORM_INPUTS = {
+    "recipe": ("void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um"),
+    "loading": ("active_loading_mg_cm2", "porosity", "electrochemically_active_fraction"),
+    "composite": ("active_loading_mg_cm2", "void_fraction", "electrochemically_active_fraction"),
+}
+
+
+def _volume_fractions(cathode, phases, dense_fraction):
+    """eps_p = (dense fraction) (w/rho)_p / sum(w/rho) of the mixture's phases, and the
+    mixture's volume per gram [cm3.g-1]."""
+    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in phases}
+    return {p: dense_fraction * v / sum(volume.values()) for p, v in volume.items()}, sum(volume.values())
 
 
 def _cathode_geometry(cathode):
     """Active loading [kg.m-2], thickness [m], volume fractions, their inputs and formulas.
 
-    "recipe" cathodes (the default) are slurries with a solid catholyte powder, from the
-    wet film; "loading" cathodes give the active loading and a porosity that the
-    (gel or liquid) catholyte fills."""
-    if cathode.meta.get("form", "recipe") == "loading":
-        return _loaded_cathode(cathode)
-    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in PHASES}
-    solid_volume = sum(volume.values())  # cm3 per g of dry solids
-    dense = 1 - cathode.value("void_fraction")
-    eps = {p: dense * volume[p] / solid_volume for p in PHASES}
-    s = cathode.value("slurry_solid_mass_fraction")
-    solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
-    loading_g_cm2 = (
-        cathode.value("wet_coating_thickness_um") * 1e-4
-        * solids_per_wet_volume
-        * cathode.value("active_mass_fraction")
-    )
-    thickness_m = loading_g_cm2 / (cathode.value("active_density_g_cm3") * eps["active"]) * 1e-2
-    formulas = {"loading": "wet film thickness * solids per wet volume * active mass fraction",
-                "active": "(1 - voids) * (w/rho)_active / sum(w/rho)",
-                "catholyte": "catholyte volume fraction (1 - voids) * (w/rho)_catholyte / sum(w/rho)"}
-    return loading_g_cm2 * 10, thickness_m, eps, [(cathode, n) for n in RECIPE], formulas
-
-
-def _loaded_cathode(cathode):
-    """Only the electrochemically active fraction f of the active material stores lithium;
-    the rest is inert solid (isolated or blocked particles)."""
-    volume = {p: cathode.value(f"{p}_mass_fraction") / cathode.value(f"{p}_density_g_cm3") for p in SOLIDS}
-    porosity = cathode.value("porosity")
-    eps = {p: (1 - porosity) * volume[p] / sum(volume.values()) for p in SOLIDS}
-    eps["catholyte"] = porosity
+    "recipe" (the default): a slurry with a solid catholyte powder, loading from the wet
+    film. "loading": the active loading is given and a (gel or liquid) catholyte fills the
+    porosity. "composite": the active loading is given for a dry-pressed mixture with a solid
+    catholyte powder. Given loadings carry an electrochemically active fraction f: the rest of
+    the active material is inert (isolated or blocked particles)."""
+    form = cathode.meta.get("form", "recipe")
+    if form not in MIXTURE:
+        raise ParameterFileError(f"{cathode.meta['name']}: form must be one of {sorted(MIXTURE)}, not {form!r}")
+    phases = MIXTURE[form]
+    inputs = [(cathode, f"{p}_{q}") for p in phases for q in ("mass_fraction", "density_g_cm3")]
+    inputs += [(cathode, n) for n in FORM_INPUTS[form]]
+    pores = cathode.value("porosity" if form == "loading" else "void_fraction")
+    eps, solid_volume = _volume_fractions(cathode, phases, 1 - pores)
+    mixture = "(w/rho)_active / sum(w/rho)"
+    if form == "recipe":
+        s = cathode.value("slurry_solid_mass_fraction")
+        solids_per_wet_volume = s / (s * solid_volume + (1 - s) / cathode.value("solvent_density_g_cm3"))
+        loading = cathode.value("wet_coating_thickness_um") * 1e-4 * solids_per_wet_volume * cathode.value(
+            "active_mass_fraction") * 10  # g/cm2 -> kg/m2
+        thickness_m = loading / (cathode.value("active_density_g_cm3") * 1e3 * eps["active"])
+        return loading, thickness_m, eps, inputs, {
+            "loading": "wet film thickness * solids per wet volume * active mass fraction",
+            "active": f"(1 - voids) {mixture}",
+            "catholyte": "catholyte volume fraction (1 - voids) (w/rho)_catholyte / sum(w/rho)"}
+    if form == "loading":
+        eps["catholyte"] = pores
     loading = cathode.value("active_loading_mg_cm2") * 1e-2  # mg/cm2 -> kg/m2
     thickness_m = loading / (cathode.value("active_density_g_cm3") * 1e3 * eps["active"])
     eps["active"] *= cathode.value("electrochemically_active_fraction")
-    formulas = {"loading": "active loading", "active": "f (1 - porosity) (w/rho)_active / sum(w/rho)",
-                "catholyte": "pores filled by the catholyte"}
-    return loading, thickness_m, eps, [(cathode, n) for n in LOADED], formulas
+    return loading, thickness_m, eps, inputs, {
+        "loading": "active loading",
+        "active": f"f (1 - {'porosity' if form == 'loading' else 'voids'}) {mixture}",
+        "catholyte": "pores filled by the catholyte" if form == "loading"
+        else "catholyte volume fraction (1 - voids) (w/rho)_catholyte / sum(w/rho)"}
 
 
 def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None):
@@ -256,10 +278,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     side = math.sqrt(area)
     for key in ("Electrode height [m]", "Electrode width [m]"):
         r.derive(key, side, f"sqrt(A), A = {area * 1e4:.4g} cm2", *geometry_inputs)
-    if _is_membrane(family):
-        c_e0 = _membrane_electrolyte(r, el, family, h, T_ref)
-    else:
+    if _electrolyte_form(family) == "pellet":
         c_e0 = _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref)
+    else:
+        c_e0 = _single_conductivity_electrolyte(r, el, family, h, geometry_inputs[0], T_ref)
     r.set("Thermodynamic factor", 1.0, "assumed", "Ideal solution (no salt activity correction)")
     D_e = family["diffusivity_m2_s"]
     r.set("Electrolyte diffusivity [m2.s-1]", functions.constant_diffusivity_function(D_e.value),
@@ -338,11 +360,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
         r.derive(key, capacity, "loading * A * nominal specific capacity (1C)",
                  (ca, "nominal_specific_capacity_mAh_g"), *recipe)
     V_min, V_max = ca.meta["voltage_window_V"]
-    window = ca.meta["voltage_window_source"]
-    r.set("Lower voltage cut-off [V]", V_min, "quoted", window)
-    r.set("Upper voltage cut-off [V]", V_max, "quoted", window)
-    r.set("Open-circuit voltage at 0% SOC [V]", V_min, "quoted", window)
-    r.set("Open-circuit voltage at 100% SOC [V]", V_max, "quoted", window)
+    window, kind = ca.meta["voltage_window_source"], ca.meta.get("voltage_window_kind", "quoted")
+    for key, value in (("Lower voltage cut-off [V]", V_min), ("Upper voltage cut-off [V]", V_max),
+                       ("Open-circuit voltage at 0% SOC [V]", V_min), ("Open-circuit voltage at 100% SOC [V]", V_max)):
+        r.set(key, value, kind, window)
 
     _degradation(r, an, el, family, ca, itf, T_ref)
 
@@ -387,6 +408,7 @@ def _initial_lithium_contact(itf):
 
 
 NM_PER_HOUR = 1e-9 / 3600
+UAH_CM2 = 1e-6 * 3600 * 1e4  # 1 uAh/cm2 in C/m2
 MPA = 1e6
 
 
@@ -409,11 +431,7 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
         _set_function(r, f"{prefix} conductivity [S.m-1]", functions.thermally_activated_function(
             c.value(q("conductivity_S_m")), src("conductivity_activation_energy_eV").value(q("conductivity_activation_energy_eV")),
             T_ref), c, q("conductivity_S_m"), (src("conductivity_activation_energy_eV"), q("conductivity_activation_energy_eV")))
-    n_li = _lookup("interphase_lithium_per_formula_unit", el, family)
-    r.derive("Anode interphase lithium concentration [mol.m-3]",
-             family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol") * n_li.value("interphase_lithium_per_formula_unit"),
-             "rho / M * Li taken up per formula unit", (family, "density_g_cm3"), (family, "molar_mass_g_mol"),
-             (n_li, "interphase_lithium_per_formula_unit"))
+    _anode_interphase_lithium(r, el, family)
     c = _lookup("cathode_interphase_charge_concentration_mol_m3", el, family)
     r.copy("Cathode interphase charge concentration [mol.m-3]", c, "cathode_interphase_charge_concentration_mol_m3")
     r.copy("Electrolyte oxidation onset potential [V]", _lookup("oxidation_onset_V", el, family), "oxidation_onset_V")
@@ -443,6 +461,22 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
     r.derive("Cathode contact recovery rate [s-1]", functions.pressure_rate_function(rate, p),
              "1 / t_recovery at the assembly's stack pressure, proportional to pressure",
              (itf, "cathode_contact_recovery_time_h"), (itf, "stack_pressure_MPa"))
+
+
+def _anode_interphase_lithium(r, el, family):
+    """Li per m3 of SEI: from a measured thickness per charge of lithium consumed, or rho / M
+    times the Li taken up per formula unit of the electrolyte it is made from."""
+    key, measured = "Anode interphase lithium concentration [mol.m-3]", "anode_interphase_thickness_per_charge_nm_cm2_uAh"
+    if any(c.get(measured) is not None for c in (el, family)):
+        source = _lookup(measured, el, family)
+        r.derive(key, UAH_CM2 / F / (source.value(measured) * 1e-9), "(1 uAh/cm2) / F / (thickness per uAh/cm2)",
+                 (source, measured))
+        return
+    n_li = _lookup("interphase_lithium_per_formula_unit", el, family)
+    r.derive(key, family.value("density_g_cm3") * 1e6 / family.value("molar_mass_g_mol")
+             * n_li.value("interphase_lithium_per_formula_unit"),
+             "rho / M * Li taken up per formula unit", (family, "density_g_cm3"), (family, "molar_mass_g_mol"),
+             (n_li, "interphase_lithium_per_formula_unit"))
 
 
 def _set_function(r, key, function, component, name, *more):

@@ -40,6 +40,9 @@ def _parser():
                      help="columns cycle, discharge_capacity_mAh_g [, interface_resistance_ohm_cm2, c_rate, temperature_C]")
     fit.add_argument("--parameters", required=True, metavar="P1,P2",
                      help="comma-separated fit parameters (an unknown name lists the allowed ones)")
+    fit.add_argument("--fixed", metavar="NAME=VALUE,...",
+                     help="comma-separated fittable parameters held at these values (in their file units)")
+    fit.add_argument("--max-evaluations", type=int, metavar="N", help="stop after about N simulations")
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
     rate = sub.add_parser("rate", help="discharge capacity at each C-rate (the documents' rate test)")
@@ -112,7 +115,17 @@ def _simulate(args):
 def _fit(args):
     data = read_fade_data(args.data)
     names = [name.strip() for name in args.parameters.split(",") if name.strip()]
-    result = fit_fade(args.cell, data, names, progress=True)
+    fixed = {}
+    for item in [part.strip() for part in (args.fixed or "").split(",") if part.strip()]:
+        name, _, value = (text.strip() for text in item.partition("="))
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if not name or name in fixed or number is None:
+            raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
+        fixed[name] = number
+    result = fit_fade(args.cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
@@ -126,6 +139,8 @@ def _fit(args):
     print(f"{'parameter':32s} {'value':>11s}    {'stderr':>9s}  unit")
     for name, fitted in result.parameters.items():
         print(f"{name:32s} {fitted['value']:11.4g} +- {fitted['stderr']:9.2g}  {result.units[name]}")
+    if result.fixed:
+        print("held fixed: " + ", ".join(f"{name} = {value:g}" for name, value in result.fixed.items()))
     rmse = f"rmse {result.rmse_mAh_g:.3g} mAh/g"
     if result.rmse_resistance_ohm_cm2 is not None:
         rmse += f", {result.rmse_resistance_ohm_cm2:.3g} ohm cm2"
@@ -167,9 +182,9 @@ def _reproduce(args):
 
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
-        for cell, (curve, split) in runs.items():
-            points = [(t.cycle, t.measured) for t in TARGETS if t.cell == cell]
-            plot_fade(cell, curve, points, split, folder / f"{cell}.png")
+        for run, (curve, split) in runs.items():
+            points = [(t.cycle, t.measured) for t in TARGETS if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
+            plot_fade(run, curve, points, split, folder / f"{run.replace(' ', '_')}.png")
     if args.json:
         print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits}, indent=2))
         return
@@ -177,8 +192,8 @@ def _reproduce(args):
     for r in rows:
         print(f"{r['id']:20s} {r['measured']:9.1f} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  {r['source']}")
     print("\ncapacity lost by the last cycle [mAh/g]: resistance rise / lost active material / lost lithium")
-    for cell, split in splits.items():
-        print(f"{cell:28s} " + " / ".join(f"{v:6.1f}" for v in split.values()))
+    for run, split in splits.items():
+        print(f"{run:38s} " + " / ".join(f"{v:6.1f}" for v in split.values()))
 
 
 def _symmetric(args):

@@ -18,6 +18,7 @@ FITTABLE = {
     "anode_interphase_rate": ("anode_interphase_linear_rate_nm_h", "nm/h"),
     "anode_interphase_parabolic": ("anode_interphase_parabolic_constant_nm2_h", "nm2/h"),
     "cathode_interphase_parabolic": ("cathode_interphase_parabolic_constant_nm2_h", "nm2/h"),
+    "cathode_active_fraction": ("electrochemically_active_fraction", "-"),
     "cathode_contact_loss": ("contact_loss_coefficient", "-"),
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
