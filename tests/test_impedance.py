@@ -184,3 +184,40 @@ def test_cli_eis_json_and_plot(tmp_path, capsys):
 def test_cli_eis_bad_soc_is_an_input_error(capsys):
     assert main(["eis", NUHS_TPW, "--soc", "2"]) == 2
     assert "soc must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_membrane_cell_without_grain_boundary_full_spectrum():
+    """Li | PGPE@P-LATP10-J | LFP (002 Yang 2026): a membrane has no grain-boundary resistance
+    (R_gb = 0, no arc). The full 0.01 Hz - 1 MHz spectrum stays finite, its high-frequency
+    intercept is the membrane's L / sigma (81.1 um, 1.14 mS/cm at 30 C: 7.11 Ohm cm2), and the
+    fit (the no-grain-boundary circuit, chosen automatically) returns the interfacial
+    resistance 57.9 Ohm cm2 of 002 Fig. S20 that the cell takes as a parameter."""
+    from pybamm_ssb.cells import get_cell
+
+    cell = "Yang2026_LFP_PGPE_PLATP10J"
+    report, spectrum, fit = imp.eis_report(cell, soc=0.5)
+    values = get_cell(cell).parameter_values
+    T = values["Ambient temperature [K]"]
+    sigma = values["Electrolyte conductivity [S.m-1]"](values["Initial concentration in electrolyte [mol.m-3]"], T)
+    membrane_ohm_cm2 = values["Separator thickness [m]"] / sigma * 1e4
+    # the parameters are the document's membrane
+    assert T == pytest.approx(303.15)
+    assert membrane_ohm_cm2 == pytest.approx(81.1e-4 / 1.14e-3, rel=1e-6)
+
+    assert report["model_elements"]["grain_boundary"]["R_ohm"] == 0
+    assert report["model_elements"]["grain_boundary"]["f_Hz"] is None
+    assert report["fit"]["circuit"] == "cell-tlm-nogb"
+    assert "grain_boundary" not in fit.elements
+    assert spectrum.frequency_Hz[0] == pytest.approx(0.01) and spectrum.frequency_Hz[-1] == pytest.approx(1e6)
+    assert np.all(np.isfinite(spectrum.z)) and np.all(np.isfinite(spectrum.z_ohm))
+    assert all(np.all(np.isfinite(report["spectrum"][k])) for k in ("z_real_ohm_cm2", "z_imag_ohm_cm2"))
+    assert all(math.isfinite(v) for e in fit.elements.values() for v in e.values() if isinstance(v, float))
+    assert fit.relative_rms < 0.01
+
+    high = int(np.argmax(spectrum.frequency_Hz))
+    assert close(spectrum.z.real[high], membrane_ohm_cm2), (spectrum.z.real[high], membrane_ohm_cm2)
+    assert close(fit.resistance("bulk"), membrane_ohm_cm2), (fit.elements["bulk"], membrane_ohm_cm2)
+    assert close(fit.interface_resistance(), 57.9, 0.3), fit.interface_resistance()
+    assert report["interface_resistance_ohm"] == pytest.approx(fit.interface_resistance() / spectrum.area_cm2)
+    # text report works without a grain-boundary element
+    assert "interfacial resistance" in imp.format_eis_report(report)
