@@ -6,7 +6,8 @@ The residuals are relative to the measured values at the measured cycles,
 
 minimised by trust-region reflective least squares within the parameters' stated bounds. Each
 parameter is scaled to u in [0, 1] over its bounds (in log10 for rates and conductivities), so
-the finite-difference step and the bound test are fractions of that range.
+the finite-difference step and the bound test are fractions of that range. Other fittable
+parameters may be held fixed at given values.
 """
 
 import math
@@ -21,7 +22,7 @@ from scipy.optimize import least_squares
 from .cells import get_cell
 from .simulate import SimulationFailed
 
-DIFF_STEP = 1e-3  # finite-difference step, fraction of each parameter's (log) range
+DIFF_STEP = 1e-3  # forward-difference step, fraction of each parameter's (log) range
 TOLERANCE = 1e-6  # ftol and xtol of least_squares
 START_MARGIN = 0.01  # default starting values are kept this fraction of the range inside the bounds
 BOUND_MARGIN = 0.01  # fitted values this close to a bound (fraction of the range) are flagged
@@ -48,6 +49,7 @@ class FitResult:
     at_bound: list
     curve: object  # the simulated FadeCurve at the fitted values
     warnings: list = field(default_factory=list)
+    fixed: dict = field(default_factory=dict)  # name -> value held fixed
 
     def as_json(self):
         """JSON-safe summary: infinite or undefined numbers become null."""
@@ -62,6 +64,7 @@ class FitResult:
             "correlation": {a: {b: _finite(float(self.correlation[i, j])) for j, b in enumerate(names)}
                             for i, a in enumerate(names)},
             "at_bound": list(self.at_bound),
+            "fixed": dict(self.fixed),
         }
 
 
@@ -88,22 +91,33 @@ def _from_unit(spec, u):
     return 10.0**z if spec.log else z
 
 
-def _select(specs, parameters, initial, n_points):
-    unknown = [name for name in parameters if name not in specs]
+def _check_range(what, spec, value):
+    if not spec.low <= value <= spec.high:
+        raise FitError(f"{what} {spec.name} must be between {spec.low:g} and {spec.high:g} {spec.unit}, got {value:g}")
+
+
+def _select(specs, parameters, initial, fixed, n_points, max_evaluations):
+    unknown = [name for name in [*parameters, *fixed] if name not in specs]
     if unknown or not parameters:
         given = f"unknown fit parameter '{unknown[0]}'" if unknown else "no fit parameter given"
         raise FitError(f"{given}; allowed: {', '.join(specs)}")
     if len(set(parameters)) != len(parameters):
         raise FitError(f"give each fit parameter once, got {', '.join(parameters)}")
+    both = [name for name in parameters if name in fixed]
+    if both:
+        raise FitError(f"{both[0]} is both fitted and fixed; give it in one of the two")
     if len(parameters) >= n_points:
         raise FitError(f"fitting {len(parameters)} parameters needs more than {len(parameters)} measured points, "
                        f"got {n_points}")
+    if max_evaluations is not None and max_evaluations <= len(parameters):
+        raise FitError(f"fitting {len(parameters)} parameters needs max_evaluations of at least "
+                       f"{len(parameters) + 1}, got {max_evaluations}")
     for name, value in initial.items():
         if name not in parameters:
             raise FitError(f"initial value given for '{name}', which is not fitted ({', '.join(parameters)})")
-        spec = specs[name]
-        if not spec.low <= value <= spec.high:
-            raise FitError(f"initial {name} must be between {spec.low:g} and {spec.high:g} {spec.unit}, got {value:g}")
+        _check_range("initial", specs[name], value)
+    for name, value in fixed.items():
+        _check_range("fixed", specs[name], value)
     return [specs[name] for name in parameters]
 
 
@@ -175,13 +189,17 @@ def _print_progress(evaluation, values, rms):
     print(f"evaluation {evaluation}: {tried} -> {outcome}", file=sys.stderr, flush=True)
 
 
-def fit_fade(cell, data, parameters, *, initial=None, simulator=None, progress=None, specs=None):
+def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluations=None, simulator=None,
+             progress=None, specs=None):
     """Fit ``parameters`` (short names) of ``cell`` to ``data`` (a FadeData).
 
-    ``initial`` maps names to starting values (default: the cell's values). ``simulator`` and
-    ``specs`` default to ``pybamm_ssb.fade.simulate_fade`` and ``fit_parameters(cell)``.
-    ``progress`` is True (one line per simulation on stderr) or a callable
-    ``progress(evaluation, values, rms)`` with ``rms`` None for a failed simulation.
+    ``initial`` maps names to starting values (default: the cell's values); ``fixed`` maps other
+    fittable names to values held during the fit. ``max_evaluations`` caps the simulations
+    (roughly: scipy's ``max_nfev`` is set to ``max_evaluations // (p + 1)``, as a step with p
+    parameters costs one simulation and p for its Jacobian). ``simulator`` and ``specs``
+    default to ``pybamm_ssb.fade.simulate_fade`` and ``fit_parameters(cell)``. ``progress`` is
+    True (one line per simulation on stderr) or a callable ``progress(evaluation, values, rms)``
+    with ``rms`` None for a failed simulation.
     """
     started = time.perf_counter()
     if specs is None:
@@ -195,37 +213,52 @@ def fit_fade(cell, data, parameters, *, initial=None, simulator=None, progress=N
     n_points = len(data.cycle)
     if data.interface_resistance_ohm_cm2 is not None:
         n_points += int((~np.isnan(data.interface_resistance_ohm_cm2)).sum())
-    initial = initial or {}
-    chosen = _select(specs, list(parameters), initial, n_points)
+    initial, fixed = initial or {}, fixed or {}
+    chosen = _select(specs, list(parameters), initial, fixed, n_points, max_evaluations)
     names = [spec.name for spec in chosen]
     n_cycles = int(data.cycle.max())
 
     def values_at(u):
         return {spec.name: _from_unit(spec, ui) for spec, ui in zip(chosen, u)}
 
-    curves = {}  # u.tobytes() -> FadeCurve, None for failed simulations
-    evaluations = 0
+    evaluated = {}  # u.tobytes() -> (FadeCurve, None for a failed simulation; residuals)
 
     def residuals(u):
-        nonlocal evaluations
-        evaluations += 1
-        values = values_at(u)
-        try:
-            curve = simulator(cell, n_cycles, values, c_rate=data.c_rate, temperature_C=data.temperature_C)
-            residual = _relative_residuals(curve, data)
-        except (SimulationFailed, pybamm.SolverError):
-            curve, residual = None, np.full(n_points, FAILED_RESIDUAL)
-        curves[u.tobytes()] = curve
-        if report:
-            report(evaluations, values, None if curve is None else float(np.sqrt(np.mean(residual**2))))
-        return residual
+        key = u.tobytes()
+        if key not in evaluated:
+            values = values_at(u)
+            try:
+                curve = simulator(cell, n_cycles, fixed | values, c_rate=data.c_rate, temperature_C=data.temperature_C)
+                residual = _relative_residuals(curve, data)
+            except (SimulationFailed, pybamm.SolverError):
+                curve, residual = None, np.full(n_points, FAILED_RESIDUAL)
+            evaluated[key] = curve, residual
+            if report:
+                report(len(evaluated), values, None if curve is None else float(np.sqrt(np.mean(residual**2))))
+        return evaluated[key][1]
+
+    def jacobian(u):
+        """Forward differences of DIFF_STEP in u; backward at the upper bound or where the forward
+        simulation fails."""
+        columns = []
+        for i in range(len(u)):
+            for step in [s for s in (DIFF_STEP, -DIFF_STEP) if 0 <= u[i] + s <= 1]:
+                shifted = u.copy()
+                shifted[i] += step
+                column = (residuals(shifted) - residuals(u)) / step
+                if evaluated[shifted.tobytes()][0] is not None:
+                    break
+            columns.append(column)
+        return np.column_stack(columns)
 
     start = [initial.get(spec.name, spec.value) for spec in chosen]
     u0 = np.clip([_to_unit(spec, value) for spec, value in zip(chosen, start)], START_MARGIN, 1 - START_MARGIN)
-    solution = least_squares(residuals, u0, bounds=(0.0, 1.0), method="trf", diff_step=DIFF_STEP,
-                             ftol=TOLERANCE, xtol=TOLERANCE)
+    max_nfev = None if max_evaluations is None else max_evaluations // (len(chosen) + 1)
+    solution = least_squares(residuals, u0, jac=jacobian, bounds=(0.0, 1.0), method="trf", ftol=TOLERANCE,
+                             xtol=TOLERANCE, max_nfev=max_nfev)
+    evaluations = len(evaluated)
     fitted = values_at(solution.x)
-    curve = curves[solution.x.tobytes()]
+    curve = evaluated[solution.x.tobytes()][0]
     if curve is None:
         tried = ", ".join(f"{name}={value:.4g}" for name, value in fitted.items())
         raise SimulationFailed(f"simulation of {cell} fails at the starting values {tried}; give other ones", None)
@@ -241,7 +274,8 @@ def fit_fade(cell, data, parameters, *, initial=None, simulator=None, progress=N
             warnings.append(f"{names[i]} and {names[j]} are correlated (r = {correlation[i, j]:.3f}); "
                             "these data hardly separate them")
     if solution.status == 0:
-        warnings.append(f"stopped after {evaluations} simulations before converging")
+        cap = "" if max_evaluations is None else f" (max_evaluations {max_evaluations})"
+        warnings.append(f"stopped after {evaluations} simulations before converging{cap}")
     at_bound = [spec.name for spec, u in zip(chosen, solution.x) if min(u, 1 - u) < BOUND_MARGIN]
     warnings += [f"{spec.name} ended at a bound of its stated range {spec.low:g}-{spec.high:g} {spec.unit}"
                  for spec in chosen if spec.name in at_bound]
@@ -259,5 +293,6 @@ def fit_fade(cell, data, parameters, *, initial=None, simulator=None, progress=N
         at_bound=at_bound,
         curve=curve,
         warnings=warnings,
+        fixed=dict(fixed),
     )
 

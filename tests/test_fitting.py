@@ -1,4 +1,4 @@
-"""Fade data checks, and the fitter on an analytic fade law with known parameters."""
+"""Fade data checks, and the fitter on an analytic fade law and on the real model with known parameters."""
 
 import json
 import subprocess
@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from pybamm_ssb.cli import main
-from pybamm_ssb.fade import FitParameter
+from pybamm_ssb.fade import FitParameter, simulate_fade
 from pybamm_ssb.fade_data import FadeDataError, read_fade_data
-from pybamm_ssb.fitting import FitError, fit_fade
+from pybamm_ssb.fitting import DIFF_STEP, FitError, fit_fade
 from pybamm_ssb.plotting import plot_fit
 from pybamm_ssb.simulate import SimulationFailed
 
@@ -139,7 +139,7 @@ def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
     summary = result.as_json()
     assert list(summary)[:4] == ["parameters", "rmse_mAh_g", "n_evaluations", "seconds"]
     assert set(summary) == {"parameters", "rmse_mAh_g", "n_evaluations", "seconds",
-                            "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound"}
+                            "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound", "fixed"}
     assert all(set(p) == {"value", "stderr"} for p in summary["parameters"].values())
     json.dumps(summary, allow_nan=False)
 
@@ -197,6 +197,91 @@ def test_bounds_starting_values_and_names_are_checked(capsys):
     assert capsys.readouterr().err.count("evaluation ") == result.n_evaluations
 
 
+def test_fixed_values_reach_every_simulation_and_are_checked():
+    calls = []
+
+    def recording(cell, cycles, parameters, **kwargs):
+        calls.append(parameters)
+        return analytic_fade(cell, cycles, parameters, **kwargs)
+
+    result = fit_fade("analytic", measured(), ["a", "b"], fixed={"c": TRUTH["c"]}, simulator=recording, specs=SPECS)
+    assert all(call["c"] == TRUTH["c"] and set(call) == {"a", "b", "c"} for call in calls)
+    assert result.parameters["b"]["value"] == pytest.approx(TRUTH["b"], rel=0.1)
+    assert list(result.parameters) == ["a", "b"] and result.as_json()["fixed"] == {"c": TRUTH["c"]}
+
+    data = measured()
+    for fixed, message in [({"d": 1.0}, "unknown fit parameter 'd'; allowed: a, b, c"),
+                           ({"c": 7.0}, "fixed c must be between 0 and 5 ohm cm2, got 7"),
+                           ({"c": float("nan")}, "fixed c must be between 0 and 5 ohm cm2, got nan"),
+                           ({"a": 0.01, "c": 1.0}, "a is both fitted and fixed")]:
+        with pytest.raises(FitError, match=message):
+            fit_fade("analytic", data, ["a", "b"], fixed=fixed, simulator=analytic_fade, specs=SPECS)
+
+
+def test_max_evaluations_stops_the_fit_and_says_so():
+    result = fit_fade("analytic", measured(), ["a", "b", "c"], max_evaluations=8, simulator=analytic_fade, specs=SPECS)
+    assert 4 <= result.n_evaluations <= 8
+    stopped = f"stopped after {result.n_evaluations} simulations before converging (max_evaluations 8)"
+    assert result.warnings == [stopped]
+    with pytest.raises(FitError, match="fitting 3 parameters needs max_evaluations of at least 4, got 3"):
+        fit_fade("analytic", measured(), ["a", "b", "c"], max_evaluations=3, simulator=analytic_fade, specs=SPECS)
+
+
+def test_difference_steps_are_fractions_of_the_range():
+    """Also for a value near the low end of a linear range, where a step relative to u would vanish."""
+    calls = []
+
+    def recording(cell, cycles, parameters, **kwargs):
+        calls.append(parameters)
+        return analytic_fade(cell, cycles, parameters, **kwargs)
+
+    fit_fade("analytic", measured(), ["c", "a"], initial={"c": 0.1}, simulator=recording, specs=SPECS)
+    start, c_step, a_step = calls[:3]
+    assert c_step["c"] - start["c"] == pytest.approx(DIFF_STEP * 5.0)  # c: 0-5 ohm cm2
+    assert np.log10(a_step["a"] / start["a"]) == pytest.approx(DIFF_STEP * 3)  # a: 1e-4 to 1e-1
+
+
+def test_a_failed_forward_difference_is_taken_backward():
+    fixed = {"a": TRUTH["a"], "c": TRUTH["c"]}
+    reference = fit_fade("analytic", measured(), ["b"], fixed=fixed, simulator=analytic_fade, specs=SPECS)
+    b = reference.parameters["b"]["value"]
+
+    def failing_above(cell, cycles, parameters, **kwargs):  # fails between the optimum and its forward step
+        if parameters["b"] > b * 1.003:
+            raise SimulationFailed("solver stopped", None)
+        return analytic_fade(cell, cycles, parameters, **kwargs)
+
+    result = fit_fade("analytic", measured(), ["b"], fixed=fixed, simulator=failing_above, specs=SPECS)
+    assert result.parameters["b"]["value"] == pytest.approx(b, rel=1e-4)
+    assert result.parameters["b"]["stderr"] == pytest.approx(reference.parameters["b"]["stderr"], rel=0.05)
+
+
+# --- fitter on the real model -----------------------------------------------------------------
+
+YANG = "Yang2026_LFP_PGPE_PLATP10J"
+
+
+def test_recovers_the_interphase_rate_of_the_real_model():
+    """20 cycles at 1C and 30 C, 0.5 % noise; contact loss held at its true value, the rate started at twice it."""
+    truth = {"anode_interphase_rate": 4.142, "cathode_contact_loss": 0.05}
+    curve = simulate_fade(YANG, 20, truth)
+    rng = np.random.default_rng(7)
+    capacity, resistance = (q * (1 + 0.005 * rng.standard_normal(20))
+                            for q in (curve.discharge_capacity_mAh_g, curve.interface_resistance_ohm_cm2))
+    resistance[(curve.cycle % 5 != 0) & (curve.cycle != 1)] = np.nan  # impedance at cycles 1, 5, 10, 15, 20
+    data = read_fade_data(pd.DataFrame({"cycle": curve.cycle, "discharge_capacity_mAh_g": capacity,
+                                        "interface_resistance_ohm_cm2": resistance, "c_rate": 1.0,
+                                        "temperature_C": 30.0}))
+
+    result = fit_fade(YANG, data, ["anode_interphase_rate"], initial={"anode_interphase_rate": 8.284},
+                      fixed={"cathode_contact_loss": truth["cathode_contact_loss"]})
+    fitted = result.parameters["anode_interphase_rate"]
+    assert 0 < fitted["stderr"] < np.inf
+    assert fitted["value"] == pytest.approx(truth["anode_interphase_rate"], rel=0.1)
+    assert abs(fitted["value"] - truth["anode_interphase_rate"]) < 2 * fitted["stderr"]
+    assert result.warnings == []
+
+
 # --- command line -----------------------------------------------------------------------------
 
 def run(*args):
@@ -250,3 +335,49 @@ def test_fit_command_json_table_and_plot(tmp_path, capsys, analytic_model):
     assert main(["fit", NCM, str(path), "--parameters", "a,capacity"]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert error == ["pybamm-ssb: error: unknown fit parameter 'capacity'; allowed: a, b, c"]
+
+
+@pytest.fixture
+def fade_csv(tmp_path):
+    path = tmp_path / "fade.csv"
+    data = measured()
+    table = {"cycle": data.cycle, "discharge_capacity_mAh_g": data.discharge_capacity_mAh_g}
+    pd.DataFrame(table).to_csv(path, index=False)
+    return str(path)
+
+
+def test_fit_command_fixed_and_max_evaluations(capsys, analytic_model, fade_csv):
+    assert main(["fit", NCM, fade_csv, "--parameters", "a,b", "--fixed", " c = 0.8 ", "--max-evaluations", "6",
+                 "--json"]) == 0
+    out = capsys.readouterr()
+    summary = json.loads(out.out)
+    assert summary["fixed"] == {"c": 0.8} and summary["n_evaluations"] <= 6
+    assert "pybamm-ssb: warning: stopped after" in out.err
+
+    assert main(["fit", NCM, fade_csv, "--parameters", "a,b", "--fixed", "c=0.8"]) == 0
+    assert "held fixed: c = 0.8" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--fixed", "c"], "--fixed takes NAME=VALUE pairs, each name once, separated by commas; got 'c'"),
+        (["--fixed", "c="], "got 'c='"),
+        (["--fixed", "=0.8"], "got '=0.8'"),
+        (["--fixed", "c=lots"], "got 'c=lots'"),
+        (["--fixed", "c=0.8,c=0.9"], "got 'c=0.9'"),
+        (["--fixed", "c=9"], "fixed c must be between 0 and 5 ohm cm2, got 9"),
+        (["--fixed", "b=0.05"], "b is both fitted and fixed"),
+        (["--max-evaluations", "2"], "fitting 2 parameters needs max_evaluations of at least 3, got 2"),
+    ],
+)
+def test_fit_command_bad_options_give_one_line_error(capsys, analytic_model, fade_csv, options, message):
+    assert main(["fit", NCM, fade_csv, "--parameters", "a,b", *options]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("pybamm-ssb: error: ") and message in error[0]
+
+
+def test_fit_command_max_evaluations_must_be_a_whole_number(capsys, fade_csv):
+    with pytest.raises(SystemExit) as stop:
+        main(["fit", NCM, fade_csv, "--parameters", "a", "--max-evaluations", "many"])
+    assert stop.value.code == 2 and "--max-evaluations: invalid int value: 'many'" in capsys.readouterr().err
