@@ -263,16 +263,21 @@ def main(argv=None):
         "classes": classes,
         "wall_time_s": time.perf_counter() - start,
     }
-    if args.json == "-":
+    emit(report, args.json, print_table)
+    return 0
+
+
+def emit(report, json_target, print_text):
+    """JSON alone on stdout (json_target "-"), or the text table and optionally a JSON file."""
+    if json_target == "-":
         json.dump(report, sys.stdout, indent=2)
         print()
-    else:
-        print_table(report)
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(report, f, indent=2)
-            print(f"JSON written to {args.json}")
-    return 0
+        return
+    print_text(report)
+    if json_target:
+        with open(json_target, "w") as f:
+            json.dump(report, f, indent=2)
+        print(f"JSON written to {json_target}")
 
 
 if __name__ == "__main__":
