@@ -2,16 +2,18 @@
 
 The fittable degradation quantities are component quantities that carry a physically
 sensible range in their parameter file; ``simulate_fade`` re-composes the cell with new
-values for them (in the file's units) and cycles it with the document's protocol.
+values for them (in the file's units) and cycles it with the document's protocol. A fit
+runs ``FadeSimulator``, which builds the model once and solves it for each set of values.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+import pybamm
 
 from .cells import get_cell, load_cell_components
 from .experiments import default_steps
-from .simulate import simulate_cycling
+from .simulate import CyclingSimulation
 
 # short name -> (parameter-file quantity, unit)
 FITTABLE = {
@@ -23,6 +25,7 @@ FITTABLE = {
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
 }
+SETS_THE_CURRENT = {"cathode_active_fraction"}  # enters the nominal capacity, hence the C-rate current
 OHM_M2_TO_OHM_CM2 = 1e4
 
 
@@ -64,7 +67,12 @@ def fit_parameters(cell):
 def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme"):
     """Cycle ``cell`` ``cycles`` times with its document protocol, ``parameters`` (short name ->
     value in file units) replaced; returns capacities and interfacial resistance per cycle."""
-    parameters = dict(parameters or {})
+    run = _fade_run(cell, cycles, parameters or {}, c_rate, temperature_C, model)
+    return fade_curve(run.solve(progress=progress))
+
+
+def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model):
+    """The CyclingSimulation of ``simulate_fade``; parameter values may be pybamm symbols."""
     allowed = fit_parameters(cell)
     unknown = set(parameters) - set(allowed)
     if unknown:
@@ -74,9 +82,32 @@ def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=N
     steps = default_steps(values, c_rate or composed.meta["c_rate"])
     if temperature_C is None:
         temperature_C = composed.meta["temperature_C"]
-    result = simulate_cycling(cell, steps=steps, cycles=cycles, temperature_C=temperature_C, model=model,
-                              parameter_values=values, progress=progress)
-    return fade_curve(result)
+    return CyclingSimulation(cell, steps, cycles, temperature_C, model, values)
+
+
+class FadeSimulator:
+    """``simulate_fade`` for many values of the same parameters, with the model built once.
+
+    The ``varied`` parameters enter the model as ``pybamm.InputParameter`` and each call
+    solves it with their values; the model is built again only when anything else changes
+    (cell, cycles, protocol, the other parameters). The cathode's active fraction sets its
+    capacity and so the experiment's current: it is always composed as a number.
+    """
+
+    def __init__(self, varied):
+        self.varied = set(varied) - SETS_THE_CURRENT
+        self._key = self._run = None
+
+    def __call__(self, cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False,
+                 model="spme"):
+        parameters = dict(parameters or {})
+        inputs = {n: v for n, v in parameters.items() if n in self.varied}
+        held = {n: v for n, v in parameters.items() if n not in inputs}
+        key = (cell, cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
+        if key != self._key:
+            symbols = {n: pybamm.InputParameter(n) for n in inputs}
+            self._run, self._key = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model), key
+        return fade_curve(self._run.solve(inputs=inputs, progress=progress))
 
 
 def fade_curve(result):

@@ -196,8 +196,9 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     ``initial`` maps names to starting values (default: the cell's values); ``fixed`` maps other
     fittable names to values held during the fit. ``max_evaluations`` caps the simulations
     (roughly: scipy's ``max_nfev`` is set to ``max_evaluations // (p + 1)``, as a step with p
-    parameters costs one simulation and p for its Jacobian). ``simulator`` and ``specs``
-    default to ``pybamm_ssb.fade.simulate_fade`` and ``fit_parameters(cell)``. ``progress`` is
+    parameters costs one simulation and p for its Jacobian). ``simulator`` (called as
+    ``simulate_fade``) and ``specs`` default to ``pybamm_ssb.fade.FadeSimulator(parameters)``, which
+    builds the model once for the whole fit, and ``fit_parameters(cell)``. ``progress`` is
     True (one line per simulation on stderr) or a callable ``progress(evaluation, values, rms)``
     with ``rms`` None for a failed simulation.
     """
@@ -207,8 +208,6 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
         from .fade import fit_parameters
 
         specs = fit_parameters(cell)
-    if simulator is None:
-        from .fade import simulate_fade as simulator
     report = _print_progress if progress is True else progress
     n_points = len(data.cycle)
     if data.interface_resistance_ohm_cm2 is not None:
@@ -217,6 +216,10 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     chosen = _select(specs, list(parameters), initial, fixed, n_points, max_evaluations)
     names = [spec.name for spec in chosen]
     n_cycles = int(data.cycle.max())
+    if simulator is None:
+        from .fade import FadeSimulator
+
+        simulator = FadeSimulator(names)
 
     def values_at(u):
         return {spec.name: _from_unit(spec, ui) for spec, ui in zip(chosen, u)}

@@ -6,6 +6,7 @@ values, with the formula), assumed (not in the documents, with the reason or the
 literature source) or fitted (estimated by this package from a named target).
 """
 
+import numbers
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -64,11 +65,14 @@ class Component:
         return self.quantities.get(name)
 
     def with_values(self, values, kind, source):
-        """A copy with some quantities replaced (each must already exist)."""
+        """A copy with some quantities replaced (each must already exist).
+
+        A value may be a ``pybamm.InputParameter``, to be given at solve time."""
         quantities = dict(self.quantities)
         for name, value in values.items():
             self[name]  # raises for unknown names
-            quantities[name] = Quantity(name, float(value), Provenance(kind, source), self[name].range)
+            value = float(value) if isinstance(value, numbers.Real) else value
+            quantities[name] = Quantity(name, value, Provenance(kind, source), self[name].range)
         return Component(self.folder, self.file, self.meta, quantities)
 
 

@@ -108,34 +108,53 @@ def simulate_cycling(
     are laid over the cell's own (e.g. a gel cell's Li contact without voids). Raises
     SimulationFailed, holding the cycles that finished, if the solver stops early.
     """
-    if model not in MODELS:
-        raise ParameterError(f"model must be one of {sorted(MODELS)}, got '{model}'")
-    values, temperature_C = prepare(cell, temperature_C, parameter_values)
-    if protocol is not None:
-        experiment = protocol_experiment(values, protocol)
-        cycles = len(protocol)
-    else:
-        if steps is None:
-            steps = default_steps(values, get_cell(cell).meta["c_rate"])
-        experiment = cycling_experiment(values, list(steps), cycles)
-    options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
-    sim = pybamm.Simulation(
-        MODELS[model](options),
-        parameter_values=values,
-        experiment=experiment,
-        solver=pybamm.IDAKLUSolver(),
-    )
-    callbacks = [ProgressCallback()] if progress else []
-    try:
-        solution = sim.solve(callbacks=callbacks)
-    except pybamm.SolverError as error:
-        raise SimulationFailed(f"solver failed in the first step: {error}", None) from error
-    mass = active_mass_g(values)
-    result = CyclingResult(cell, temperature_C, solution, mass, cycle_capacities(solution, mass), values)
-    finished = len([c for c in solution.cycles if c is not None])
-    stopped_normally = str(solution.termination).startswith(("event", "final time"))
-    if finished < cycles or not stopped_normally:
-        raise SimulationFailed(
-            f"solver stopped after {finished} of {cycles} cycles ({solution.termination})", result
+    prepared = CyclingSimulation(cell, steps, cycles, temperature_C, model, parameter_values, model_options, protocol)
+    return prepared.solve(progress=progress)
+
+
+class CyclingSimulation:
+    """A cycling run of ``cell`` built once (model, experiment, solver) and solved on demand.
+
+    Arguments as for ``simulate_cycling``. Parameter values may hold ``pybamm.InputParameter``
+    symbols, whose values ``solve(inputs=...)`` gives: one built model then serves many
+    parameter values (as in a fit), without building it again.
+    """
+
+    def __init__(self, cell, steps=None, cycles=1, temperature_C=None, model="spme", parameter_values=None,
+                 model_options=None, protocol=None):
+        if model not in MODELS:
+            raise ParameterError(f"model must be one of {sorted(MODELS)}, got '{model}'")
+        values, temperature_C = prepare(cell, temperature_C, parameter_values)
+        if protocol is not None:
+            experiment = protocol_experiment(values, protocol)
+            cycles = len(protocol)
+        else:
+            if steps is None:
+                steps = default_steps(values, get_cell(cell).meta["c_rate"])
+            experiment = cycling_experiment(values, list(steps), cycles)
+        options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
+        self.cell, self.cycles, self.temperature_C, self.values = cell, cycles, temperature_C, values
+        self.simulation = pybamm.Simulation(
+            MODELS[model](options),
+            parameter_values=values,
+            experiment=experiment,
+            solver=pybamm.IDAKLUSolver(),
         )
-    return result
+
+    def solve(self, inputs=None, progress=False):
+        """CyclingResult of one run; SimulationFailed (holding what finished) if it stops early."""
+        callbacks = [ProgressCallback()] if progress else []
+        try:
+            solution = self.simulation.solve(callbacks=callbacks, inputs=inputs)
+        except pybamm.SolverError as error:
+            raise SimulationFailed(f"solver failed in the first step: {error}", None) from error
+        mass = active_mass_g(self.values)
+        result = CyclingResult(self.cell, self.temperature_C, solution, mass, cycle_capacities(solution, mass),
+                               self.values)
+        finished = len([c for c in solution.cycles if c is not None])
+        stopped_normally = str(solution.termination).startswith(("event", "final time"))
+        if finished < self.cycles or not stopped_normally:
+            raise SimulationFailed(
+                f"solver stopped after {finished} of {self.cycles} cycles ({solution.termination})", result
+            )
+        return result

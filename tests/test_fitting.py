@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pybamm_ssb.cli import main
-from pybamm_ssb.fade import FitParameter, simulate_fade
+from pybamm_ssb.fade import FadeSimulator, FitParameter, simulate_fade
 from pybamm_ssb.fade_data import FadeDataError, read_fade_data
 from pybamm_ssb.fitting import DIFF_STEP, FitError, fit_fade
 from pybamm_ssb.plotting import plot_fit
@@ -261,6 +261,23 @@ def test_a_failed_forward_difference_is_taken_backward():
 YANG = "Yang2026_LFP_PGPE_PLATP10J"
 
 
+def test_fade_simulator_builds_once_and_matches_simulate_fade():
+    """Rates and contact loss enter the built model as inputs; the active fraction, which sets the
+    C-rate current, is composed as a number and rebuilds it. Every call equals a fresh simulate_fade."""
+    simulator = FadeSimulator(["anode_interphase_rate", "cathode_contact_loss", "cathode_active_fraction"])
+    runs, capacities = [], []
+    for values in ({"anode_interphase_rate": 4.142, "cathode_contact_loss": 0.05, "cathode_active_fraction": 0.9},
+                   {"anode_interphase_rate": 8.0, "cathode_contact_loss": 0.5, "cathode_active_fraction": 0.9},
+                   {"anode_interphase_rate": 8.0, "cathode_contact_loss": 0.5, "cathode_active_fraction": 0.8}):
+        reused, fresh = simulator(YANG, 3, values), simulate_fade(YANG, 3, values)
+        runs.append(simulator._run)
+        for quantity in ("discharge_capacity_mAh_g", "interface_resistance_ohm_cm2"):
+            np.testing.assert_allclose(getattr(reused, quantity), getattr(fresh, quantity), rtol=1e-9)
+        capacities.append(reused.discharge_capacity_mAh_g[-1])
+    assert runs[1] is runs[0] and runs[2] is not runs[1]
+    assert capacities[0] > capacities[1] > capacities[2]  # each call saw its own values
+
+
 def test_recovers_the_interphase_rate_of_the_real_model():
     """20 cycles at 1C and 30 C, 0.5 % noise; contact loss held at its true value, the rate started at twice it."""
     truth = {"anode_interphase_rate": 4.142, "cathode_contact_loss": 0.05}
@@ -310,7 +327,7 @@ def analytic_model(monkeypatch):
     """Stands in for ``pybamm_ssb.fade`` so the command line runs the analytic fade law."""
     module = types.ModuleType("pybamm_ssb.fade")
     module.fit_parameters = lambda cell: SPECS
-    module.simulate_fade = analytic_fade
+    module.FadeSimulator = lambda varied: analytic_fade
     monkeypatch.setitem(sys.modules, "pybamm_ssb.fade", module)
 
 

@@ -21,6 +21,8 @@ anodic side current j = F c_e- dL/dt from the particle surface (see CathodeInter
 
 import pybamm
 
+POTENTIAL_MARGIN = 0.5  # V beyond the voltage cut-offs at which the CEI driving potential is held
+
 
 def interphase_parameter(prefix, name, T=None):
     """Parameter ``"{prefix} {name}"``; a function of temperature when T is given."""
@@ -119,11 +121,24 @@ class CathodeInterphase(BaseInterphase):
     prefix = "Cathode interphase"
 
     def _driving_factor(self, variables, T):
-        U = variables["X-averaged positive electrode surface potential difference [V]"]
+        U = self._bounded_potential(variables)
         U_ox = pybamm.Parameter("Electrolyte oxidation onset potential [V]")
         alpha = pybamm.Parameter("Electrolyte oxidation transfer coefficient")
         F, R = self.param.F, self.param.R
         return pybamm.exp(alpha * F * (U - U_ox) / (R * T))
+
+    def _bounded_potential(self, variables):
+        """Cathode surface potential, held inside the voltage window widened by POTENTIAL_MARGIN.
+
+        A physical solution stays inside (during charge it lies below the cell voltage,
+        during discharge above it). Newton iterates can leave it, and exp() of a wild
+        potential made the film, and so the cell voltage, overflow: the solver then failed
+        to converge in every charge step without the bound.
+        """
+        U = variables["X-averaged positive electrode surface potential difference [V]"]
+        lower = self.param.voltage_low_cut - POTENTIAL_MARGIN
+        upper = self.param.voltage_high_cut + POTENTIAL_MARGIN
+        return pybamm.maximum(pybamm.minimum(U, upper), lower)
 
     def _film_area_factor(self, variables):
         a = variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
