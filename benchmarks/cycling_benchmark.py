@@ -112,9 +112,38 @@ def check_solution(solution, cycles):
     return {"cycles_finished": finished, "complete": finished == cycles, "termination": str(solution.termination)}
 
 
-def benchmark_class(name, parameter_values, experiment, cycles, repeats):
-    sides = CLASSES[name]
-    mass = active_mass_g(parameter_values)
+def timed_run(make_model, values, experiment, cycles, mass):
+    """run_once plus what the report needs of the solution; a solver error is recorded, not raised."""
+    try:
+        times, solution = run_once(make_model, values, experiment)
+    except pybamm.SolverError as error:
+        return None, {"cycles_finished": 0, "complete": False, "termination": f"SolverError: {error}",
+                      "first_cycle_discharge_capacity_mAh_g": None,
+                      "last_cycle_discharge_capacity_mAh_g": None}
+    capacities = cycle_capacities(solution, mass)
+    check = {
+        "first_cycle_discharge_capacity_mAh_g": capacities[0]["discharge_capacity_mAh_g"] if capacities else None,
+        "last_cycle_discharge_capacity_mAh_g": capacities[-1]["discharge_capacity_mAh_g"] if capacities else None,
+        **check_solution(solution, cycles),
+    }
+    if not check["complete"]:
+        check["failed_cycle"] = check["cycles_finished"] + 1
+    del solution
+    return times, check
+
+
+def summarise(runs):
+    """Best and median of each phase over the runs that finished."""
+    done = [t for t in runs if t is not None]
+    if not done:
+        return None, None
+    return ({p: min(t[p] for t in done) for p in PHASES},
+            {p: statistics.median(t[p] for t in done) for p in PHASES})
+
+
+def benchmark_class(name, sides, values, experiment, cycles, repeats):
+    """Both sides of one class, ``repeats`` runs each, alternating which goes first."""
+    mass = active_mass_g(values)
     runs = {side: [] for side in sides}
     checks = {}
     for r in range(repeats):
@@ -122,29 +151,29 @@ def benchmark_class(name, parameter_values, experiment, cycles, repeats):
         for side in order:
             label, make_model = sides[side]
             log(f"[{name}] repeat {r + 1}/{repeats}: {side} ({label}), {cycles} cycles ...")
-            times, solution = run_once(make_model, parameter_values, experiment)
-            log("    " + "  ".join(f"{p} {times[p]:.2f} s" for p in PHASES))
+            times, check = timed_run(make_model, values, experiment, cycles, mass)
+            if times is None:
+                log(f"    failed: {check['termination']}")
+            else:
+                log("    " + "  ".join(f"{p} {times[p]:.2f} s" for p in PHASES)
+                    + ("" if check["complete"] else
+                       f"  STOPPED in cycle {check['failed_cycle']}: {check['termination']}"))
             runs[side].append(times)
-            # Read what the sanity check needs, then drop the solution, so that no run
-            # carries another's (large) solution in memory while it is timed.
-            capacities = cycle_capacities(solution, mass)
-            checks[side] = {
-                "last_cycle_discharge_capacity_mAh_g": capacities[-1]["discharge_capacity_mAh_g"] if capacities else None,
-                **check_solution(solution, cycles),
-            }
-            del solution
-    result = {"sides": {}}
+            checks[side] = check
+    result = {"cycles": cycles, "sides": {}}
     for side, (label, _) in sides.items():
-        result["sides"][side] = {
-            "model": label,
-            "runs_s": runs[side],
-            "best_s": {p: min(t[p] for t in runs[side]) for p in PHASES},
-            "median_s": {p: statistics.median(t[p] for t in runs[side]) for p in PHASES},
-            **checks[side],
-        }
+        best, median = summarise(runs[side])
+        result["sides"][side] = {"model": label, "runs_s": runs[side], "best_s": best, "median_s": median,
+                                 **checks[side]}
     ours, plain = result["sides"]["ours"]["best_s"], result["sides"]["plain"]["best_s"]
-    result["ratio_ours_over_plain"] = {p: ours[p] / plain[p] for p in PHASES}
-    result["within_target"] = result["ratio_ours_over_plain"]["total"] <= TARGET_RATIO
+    result["ratio_ours_over_plain"] = {p: ours[p] / plain[p] for p in PHASES} if ours and plain else None
+    return result
+
+
+def with_verdict(result):
+    """``result`` with ``within_target``: our total time at most TARGET_RATIO times plain PyBaMM's."""
+    ratio = result["ratio_ours_over_plain"]
+    result["within_target"] = ratio is not None and ratio["total"] <= TARGET_RATIO
     return result
 
 
@@ -253,7 +282,8 @@ def main(argv=None):
     if not args.no_warmup:
         warm_up(args.classes, parameter_values)
     classes = {
-        name: benchmark_class(name, parameter_values, experiment, args.cycles, args.repeats)
+        name: with_verdict(benchmark_class(name, CLASSES[name], parameter_values, experiment, args.cycles,
+                                           args.repeats))
         for name in args.classes
     }
     report = {

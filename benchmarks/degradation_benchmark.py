@@ -70,12 +70,12 @@ import pybamm
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pybamm_ssb  # noqa: E402
-from cycling_benchmark import PHASES, check_solution, emit, log, machine_info, run_once  # noqa: E402
+from cycling_benchmark import PHASES, benchmark_class, emit, log, machine_info, run_once  # noqa: E402
 from pybamm_ssb.experiments import cycling_experiment, default_steps  # noqa: E402
 from pybamm_ssb.fade import fit_parameters, simulate_fade  # noqa: E402
 from pybamm_ssb.fade_data import read_fade_data  # noqa: E402
 from pybamm_ssb.fitting import FitError, fit_fade  # noqa: E402
-from pybamm_ssb.simulate import SimulationFailed, active_mass_g, cycle_capacities, prepare  # noqa: E402
+from pybamm_ssb.simulate import SimulationFailed, prepare  # noqa: E402
 
 CELL = "Yang2026_LFP_PGPE_PLATP10J"
 FIT_PARAMETER = "anode_interphase_rate"
@@ -111,64 +111,6 @@ def cell_setup():
     values, temperature_C = prepare(CELL, meta["temperature_C"], composed.parameter_values)
     steps = default_steps(values, meta["c_rate"])
     return values, steps, dict(meta["model_options"]), meta["c_rate"], temperature_C
-
-
-def timed_run(make_model, values, experiment, cycles, mass):
-    """run_once plus what the report needs of the solution; a solver error is recorded, not raised."""
-    try:
-        times, solution = run_once(make_model, values, experiment)
-    except pybamm.SolverError as error:
-        return None, {"cycles_finished": 0, "complete": False, "termination": f"SolverError: {error}",
-                      "first_cycle_discharge_capacity_mAh_g": None,
-                      "last_cycle_discharge_capacity_mAh_g": None}
-    capacities = cycle_capacities(solution, mass)
-    check = {
-        "first_cycle_discharge_capacity_mAh_g": capacities[0]["discharge_capacity_mAh_g"] if capacities else None,
-        "last_cycle_discharge_capacity_mAh_g": capacities[-1]["discharge_capacity_mAh_g"] if capacities else None,
-        **check_solution(solution, cycles),
-    }
-    if not check["complete"]:
-        check["failed_cycle"] = check["cycles_finished"] + 1
-    del solution
-    return times, check
-
-
-def summarise(runs):
-    """Best and median of each phase over the runs that finished."""
-    done = [t for t in runs if t is not None]
-    if not done:
-        return None, None
-    return ({p: min(t[p] for t in done) for p in PHASES},
-            {p: statistics.median(t[p] for t in done) for p in PHASES})
-
-
-def benchmark_class(name, sides, values, experiment, cycles, repeats):
-    """Both sides of one class, ``repeats`` runs each, alternating which goes first."""
-    mass = active_mass_g(values)
-    runs = {side: [] for side in sides}
-    checks = {}
-    for r in range(repeats):
-        order = ("ours", "plain") if r % 2 == 0 else ("plain", "ours")
-        for side in order:
-            label, make_model = sides[side]
-            log(f"[{name}] repeat {r + 1}/{repeats}: {side} ({label}), {cycles} cycles ...")
-            times, check = timed_run(make_model, values, experiment, cycles, mass)
-            if times is None:
-                log(f"    failed: {check['termination']}")
-            else:
-                log("    " + "  ".join(f"{p} {times[p]:.2f} s" for p in PHASES)
-                    + ("" if check["complete"] else
-                       f"  STOPPED in cycle {check['failed_cycle']}: {check['termination']}"))
-            runs[side].append(times)
-            checks[side] = check
-    result = {"cycles": cycles, "sides": {}}
-    for side, (label, _) in sides.items():
-        best, median = summarise(runs[side])
-        result["sides"][side] = {"model": label, "runs_s": runs[side], "best_s": best, "median_s": median,
-                                 **checks[side]}
-    ours, plain = result["sides"]["ours"]["best_s"], result["sides"]["plain"]["best_s"]
-    result["ratio_ours_over_plain"] = {p: ours[p] / plain[p] for p in PHASES} if ours and plain else None
-    return result
 
 
 def warm_up(classes, values, steps):

@@ -193,7 +193,7 @@ def _reproduce(args):
         print(f"{r['id']:20s} {r['measured']:9.1f} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  {r['source']}")
     print("\ncapacity lost by the last cycle [mAh/g]: resistance rise / lost active material / lost lithium")
     for run, split in splits.items():
-        print(f"{run:38s} " + " / ".join(f"{v:6.1f}" for v in split.values()))
+        print(f"{run:38s} " + " / ".join(f"{round(v, 1) + 0.0:6.1f}" for v in split.values()))  # no "-0.0"
 
 
 def _symmetric(args):

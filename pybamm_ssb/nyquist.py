@@ -1,12 +1,11 @@
 """Nyquist and -Z'' vs frequency plots of impedance spectra, with the fitted arcs marked.
 
-Figures are drawn on matplotlib's Agg canvas directly (no pyplot, no global backend
-switch), so importing this module changes nothing for the rest of a program.
+Figures are drawn without pyplot (pybamm_ssb.plotting.new_figure).
 """
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+from .plotting import finish_figure, new_figure
 
 LABELS = {
     "bulk": "bulk",
@@ -36,8 +35,7 @@ def plot_nyquist(spectrum, fit=None, path=None, title=None, ohm=True):
     unit = "Ohm" if scale != 1.0 or not spectrum.area_cm2 else "Ohm cm2"
     f = np.asarray(spectrum.frequency_Hz)
     z = spectrum.z * scale
-    fig = Figure(figsize=(11, 4.6))
-    FigureCanvasAgg(fig)
+    fig = new_figure(figsize=(11, 4.6))
     nyq, bode = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     nyq.plot(z.real, -z.imag, "o", ms=3, color="k", mfc="none", label="simulated")
     bode.semilogx(f, -z.imag, "o", ms=3, color="k", mfc="none", label="simulated")
@@ -83,7 +81,4 @@ def plot_nyquist(spectrum, fit=None, path=None, title=None, ohm=True):
     bode.set_ylabel(f"-Z'' [{unit}]")
     bode.grid(alpha=0.3, which="both")
     fig.suptitle(title or spectrum.label, fontsize=10)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-    return fig
+    return finish_figure(fig, path)

@@ -1,17 +1,26 @@
-"""Figures users look at: voltage vs specific capacity, capacity fade with measured points."""
+"""Figures users look at: voltage vs specific capacity, capacity fade with measured points.
+
+Figures are matplotlib ``Figure`` objects on the Agg canvas, made without pyplot, so
+importing this module leaves the user's backend alone (a notebook shows a returned figure).
+"""
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+
+def new_figure(**kwargs):
+    """A Figure on its own Agg canvas (``kwargs`` as for ``Figure``)."""
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def finish_figure(fig, path=None):
-    """Lay out ``fig``; write it to ``path`` (PNG) and close it when a path is given."""
+    """Lay out ``fig`` and write it to ``path`` (PNG) when a path is given."""
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)
-        plt.close(fig)
     return fig
 
 
@@ -23,11 +32,12 @@ def step_curve(step, mass_g):
 
 def plot_voltage_capacity(result, path=None, max_cycles=10):
     """Voltage vs specific capacity for up to ``max_cycles`` evenly spaced cycles."""
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig = new_figure(figsize=(6, 4.5))
+    ax = fig.subplots()
     cycles = [c for c in result.solution.cycles if c is not None]
     stride = max(1, len(cycles) // max_cycles)
     shown = cycles[::stride]
-    cmap = plt.get_cmap("viridis", max(len(shown), 2))
+    cmap = matplotlib.colormaps["viridis"].resampled(max(len(shown), 2))
     for i, cycle in enumerate(shown):
         for step in cycle.steps:
             if step is None or len(step.t) < 2:
@@ -42,10 +52,10 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
     return finish_figure(fig, path)
 
 
-
 def plot_fade(cell, curve, measured, split, path):
     """Capacity vs cycle with the measured points, and the loss split by mechanism."""
-    fig, (ax, bars) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]})
+    fig = new_figure(figsize=(10, 4))
+    ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     ax.plot(curve.cycle, curve.discharge_capacity_mAh_g, label="simulated")
     cycles, values = zip(*measured) if measured else ((), ())
     ax.plot(cycles, values, "o", color="k", label="measured")
@@ -63,7 +73,8 @@ def plot_fit(result, data, path):
     panels = [("discharge_capacity_mAh_g", "Discharge capacity [mAh/g]")]
     if data.interface_resistance_ohm_cm2 is not None:
         panels.append(("interface_resistance_ohm_cm2", "Interface resistance [Ohm cm2]"))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), squeeze=False)
+    fig = new_figure(figsize=(5.5 * len(panels), 4.5))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (quantity, label) in zip(axes[0], panels):
         ax.plot(data.cycle, getattr(data, quantity), "o", color="k", mfc="none", label="measured")
         ax.plot(result.curve.cycle, getattr(result.curve, quantity), "-", color="C0", label="fitted")
@@ -78,7 +89,8 @@ def plot_fit(result, data, path):
 
 def plot_rate(curve, measured=(), path=None):
     """Discharge capacity vs C-rate, simulated (line) and measured (points, (rate, mAh/g))."""
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    fig = new_figure(figsize=(5.5, 4))
+    ax = fig.subplots()
     ax.plot(curve.c_rate, curve.discharge_capacity_mAh_g, "o-", label="simulated")
     if measured:
         rates, capacities = zip(*measured)

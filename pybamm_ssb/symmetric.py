@@ -487,9 +487,10 @@ def critical_current_density(cell, currents_mA_cm2=STEP_TEST_CURRENTS_MA_CM2, cy
 
 def plot_symmetric(result, path=None):
     """Overpotential vs time of a symmetric-cell run (and the short, if any)."""
-    from .plotting import finish_figure, plt
+    from .plotting import finish_figure, new_figure
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = new_figure(figsize=(7, 4))
+    ax = fig.subplots()
     ax.plot(result.time_h, result.overpotential_mV, lw=0.8, color="C0")
     if result.short_circuit_h is not None:
         ax.axvline(result.short_circuit_h, color="C3", ls="--", label=f"short circuit at {result.short_circuit_h:.1f} h")

@@ -1,6 +1,7 @@
 """Command line: JSON shapes, current densities, plots and one-line errors."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -101,3 +102,11 @@ def test_non_physical_parameter_is_named_before_solving():
     values["Solid electrolyte grain-boundary resistance [Ohm.m2]"] = -1.0
     with pytest.raises(ParameterError, match="grain-boundary resistance .* must be non-negative"):
         simulate_cycling(NCM, parameter_values=values)
+
+
+def test_importing_the_plotting_modules_keeps_the_users_matplotlib_backend():
+    code = ("import matplotlib; import pybamm_ssb.plotting, pybamm_ssb.nyquist, pybamm_ssb.symmetric; "
+            "print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "MPLBACKEND": "svg"})
+    assert out.stdout.strip() == "svg", out.stderr
