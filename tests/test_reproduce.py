@@ -5,6 +5,7 @@ import json
 import pytest
 
 from pybamm_ssb import cli
+from pybamm_ssb.fade import FadeSimulator, fit_parameters
 from pybamm_ssb.reproduce import TARGETS, reproduce
 
 NUHS = [t for t in TARGETS if "NUHS" in t.cell and t.temperature_C is None]  # the 80 C target is a predicted miss
@@ -67,3 +68,15 @@ def test_argyrodite_cells_fade_through_their_cathode_interphase(liu_report):
         assert curve.interface_resistance_ohm_cm2[-1] > 1.5 * curve.interface_resistance_ohm_cm2[0]
     # the faster-oxidising electrolyte has the higher resistance at every cycle
     assert (lpscl[0].interface_resistance_ohm_cm2 > sb[0].interface_resistance_ohm_cm2).all()
+
+
+@pytest.mark.parametrize("cell", ["Cui2025_LFP_CHST_CPS", "Cui2025_LFP_CUHS_CPS"])
+def test_cps_lfp_interphase_rates_sit_just_below_the_capacity_cliff(cell):
+    """The stored rate keeps every one of 100 cycles above half of cycle 1; 3 % more growth
+    makes the flat-OCP cell lose its charge at the cut-off within the same 100 cycles."""
+    rate = fit_parameters(cell)["anode_interphase_rate"].value
+    simulator = FadeSimulator(["anode_interphase_rate"])
+    stored = simulator(cell, 100, {"anode_interphase_rate": rate}).discharge_capacity_mAh_g
+    faster = simulator(cell, 100, {"anode_interphase_rate": 1.03 * rate}).discharge_capacity_mAh_g
+    assert stored.min() > 0.9 * stored[0]
+    assert faster.min() < 0.5 * faster[0]
