@@ -37,9 +37,9 @@ and checked by ``pybamm_ssb.simulate.prepare`` (what ``simulate_cycling`` does).
    is timed (once); it should recover the stored 4.142 nm/h. Plain PyBaMM has no fitter
    for these parameters, so the fair comparison is per simulation: the fit's seconds per
    evaluation against the best total time of plain PyBaMM's SPMe half-cell simulating the
-   same number of cycles, measured in the same run (and, to show the fitter's own
-   overhead, against the best time of one ``simulate_fade`` call, which is what each
-   evaluation runs). Each evaluation is timed too (between the fit's progress reports), and
+   same number of cycles, measured in the same run (and against the best time of one
+   ``simulate_fade`` call, which builds the model and solves it: the fit builds its model
+   once, with the fitted parameter as a ``pybamm.InputParameter``, and then only solves). Each evaluation is timed too (between the fit's progress reports), and
    the fastest one is compared with plain PyBaMM as well: like a best-of-K time, it is the
    figure least inflated by other load on the machine. The data are noiseless, so the fitted value's standard error is
    essentially zero.
@@ -267,7 +267,7 @@ def print_report(report):
                           f"one simulation of {n} cycles, for comparison")
         if "simulate_fade_s" in fit:
             f = fit["simulate_fade_s"]
-            print(f"One simulate_fade({cfg['cell']!r}, {n}) (what each fit evaluation runs): "
+            print(f"One simulate_fade({cfg['cell']!r}, {n}) (build and solve; the fit builds once): "
                   f"best {f['best']:.2f} s (median {f['median']:.2f} s)")
         if "error" in fit:
             print(f"Fit not done: {fit['error']}")
