@@ -201,7 +201,8 @@ PHASES = ("active", "carbon", "catholyte", "binder")
 SOLIDS = ("active", "carbon", "binder")
 MIXTURE = {"recipe": PHASES, "loading": SOLIDS, "composite": ("active", "carbon", "catholyte")}
 FORM_INPUTS = {
-    "recipe": ("void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um"),
+    "recipe": ("void_fraction", "slurry_solid_mass_fraction", "solvent_density_g_cm3", "wet_coating_thickness_um",
+               "electrochemically_active_fraction"),
     "loading": ("active_loading_mg_cm2", "porosity", "electrochemically_active_fraction"),
     "composite": ("active_loading_mg_cm2", "void_fraction", "electrochemically_active_fraction"),
 }
@@ -220,7 +221,7 @@ def _cathode_geometry(cathode):
     "recipe" (the default): a slurry with a solid catholyte powder, loading from the wet
     film. "loading": the active loading is given and a (gel or liquid) catholyte fills the
     porosity. "composite": the active loading is given for a dry-pressed mixture with a solid
-    catholyte powder. Given loadings carry an electrochemically active fraction f: the rest of
+    catholyte powder. Every form carries an electrochemically active fraction f: the rest of
     the active material is inert (isolated or blocked particles)."""
     form = cathode.meta.get("form", "recipe")
     if form not in MIXTURE:
@@ -237,9 +238,10 @@ def _cathode_geometry(cathode):
         loading = cathode.value("wet_coating_thickness_um") * 1e-4 * solids_per_wet_volume * cathode.value(
             "active_mass_fraction") * 10  # g/cm2 -> kg/m2
         thickness_m = loading / (cathode.value("active_density_g_cm3") * 1e3 * eps["active"])
+        eps["active"] *= cathode.value("electrochemically_active_fraction")
         return loading, thickness_m, eps, inputs, {
             "loading": "wet film thickness * solids per wet volume * active mass fraction",
-            "active": f"(1 - voids) {mixture}",
+            "active": f"f (1 - voids) {mixture}",
             "catholyte": "catholyte volume fraction (1 - voids) (w/rho)_catholyte / sum(w/rho)"}
     if form == "loading":
         eps["catholyte"] = pores
@@ -382,17 +384,23 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
 def _overridden(components, overrides):
     """Components with ``overrides`` (quantity name -> value) applied where the name lives.
 
-    A name held by both an electrolyte and its family is replaced in the electrolyte,
-    whose value wins in the lookup."""
-    unknown = set(overrides) - {n for c in components for n in c.quantities}
-    if unknown:
-        raise ParameterFileError(f"no component of this cell has quantities {sorted(unknown)}")
+    A name held by both an electrolyte and its family is replaced in the electrolyte, whose
+    value wins in the lookup. A name held by components of different kinds (the electrolyte's
+    and the cathode's ``diffusivity_m2_s``) must say which: ``"cathodes/diffusivity_m2_s"``."""
     remaining = dict(overrides)
+    chosen = {}
+    for key in overrides:
+        folder, _, name = key.rpartition("/")
+        holders = [c for c in components if name in c.quantities and folder in ("", c.folder)]
+        if not holders:
+            raise ParameterFileError(f"no component of this cell has quantity '{key}'")
+        if len({c.folder for c in holders}) > 1:
+            raise ParameterFileError(f"'{name}' is held by {', '.join(f'{c.folder}/{c.file}' for c in holders)}: "
+                                     f"say which, e.g. '{holders[-1].folder}/{name}'")
+        chosen[key] = holders[0]  # an electrolyte before its family
     result = []
     for component in components:
-        mine = {n: v for n, v in remaining.items() if n in component.quantities}
-        for n in mine:
-            del remaining[n]
+        mine = {k.rpartition("/")[2]: v for k, v in remaining.items() if chosen[k] is component}
         result.append(component.with_values(mine, "fitted", "override") if mine else component)
     return result
 

@@ -25,7 +25,8 @@ FITTABLE = {
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
 }
-SETS_THE_CURRENT = {"cathode_active_fraction"}  # enters the nominal capacity, hence the C-rate current
+# enter derived values whose provenance prints them (the cathode j0 via a = 3 eps / r): always numbers
+COMPOSED_AS_NUMBERS = {"cathode_active_fraction"}
 OHM_M2_TO_OHM_CM2 = 1e4
 
 
@@ -90,12 +91,12 @@ class FadeSimulator:
 
     The ``varied`` parameters enter the model as ``pybamm.InputParameter`` and each call
     solves it with their values; the model is built again only when anything else changes
-    (cell, cycles, protocol, the other parameters). The cathode's active fraction sets its
-    capacity and so the experiment's current: it is always composed as a number.
+    (cell, cycles, protocol, the other parameters). The cathode's active fraction is always
+    composed as a number (COMPOSED_AS_NUMBERS), so varying it rebuilds the model.
     """
 
     def __init__(self, varied):
-        self.varied = set(varied) - SETS_THE_CURRENT
+        self.varied = set(varied) - COMPOSED_AS_NUMBERS
         self._key = self._run = None
 
     def __call__(self, cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False,

@@ -56,7 +56,7 @@ def _cui2025(id, cell, cycle, measured, kind, panel):
 
 
 TARGETS = (
-    Target("000-ncm-nuhs-80C", "Cui2025_NCM811_NUHS_TPW", "discharge_capacity_mAh_g", 1, 187.3, "mAh/g", "predicted",
+    Target("000-ncm-nuhs-80C", "Cui2025_NCM811_NUHS_TPW", "discharge_capacity_mAh_g", 1, 187.3, "mAh/g", "fitted",
            "000 Cui 2025, Sec. 3.4, Fig. 6h (0.2C, 80 C)", 0.03, temperature_C=80.0),
     _cui2025("000-lfp-nuhs-c1", "Cui2025_LFP_NUHS_TPW", 1, 152.5, "fitted", "e"),
     _cui2025("000-lfp-nuhs-c100", "Cui2025_LFP_NUHS_TPW", 100, 150.1, "fitted", "e"),

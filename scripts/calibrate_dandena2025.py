@@ -21,7 +21,7 @@ import numpy as np
 import pybamm
 from scipy.optimize import brentq
 
-from pybamm_ssb.fade import simulate_fade
+from pybamm_ssb.fade import FadeSimulator
 from pybamm_ssb.reproduce import TARGETS
 
 ROUNDS = 2  # the active fraction and the CEI constant each move the other's target a little
@@ -31,8 +31,12 @@ def _target(id):
     return next(t for t in TARGETS if t.id == id)
 
 
+SIMULATORS = {}  # cell -> FadeSimulator: the model is rebuilt only when the active fraction changes
+
+
 def _capacity(target, parameters):
-    curve = simulate_fade(target.cell, max(target.cycle, 2), parameters)
+    simulator = SIMULATORS.setdefault(target.cell, FadeSimulator(["cathode_interphase_parabolic"]))
+    curve = simulator(target.cell, max(target.cycle, 2), parameters)
     return curve.discharge_capacity_mAh_g[target.cycle - 1]
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pybamm
 from scipy.optimize import least_squares
 
-from pybamm_ssb.fade import simulate_fade
+from pybamm_ssb.fade import FadeSimulator
 from pybamm_ssb.simulate import SimulationFailed
 
 CYCLE = 100
@@ -32,9 +32,17 @@ SHARED = {"Cui2025_LFP_NUHS_TPW": 150.1, "Cui2025_NCM811_NUHS_TPW": 168.1}
 PER_ELECTROLYTE = {"Cui2025_LFP_CHST_CPS": 98.5, "Cui2025_LFP_CUHS_CPS": 47.1}
 
 
+SIMULATORS = {}  # cell -> FadeSimulator: each cell's model is built once
+
+
+def fade(cell, parameters):
+    simulator = SIMULATORS.setdefault(cell, FadeSimulator(["anode_interphase_rate", "cathode_contact_loss"]))
+    return simulator(cell, CYCLE, parameters).discharge_capacity_mAh_g
+
+
 def capacity(cell, parameters):
     try:
-        return simulate_fade(cell, CYCLE, parameters).discharge_capacity_mAh_g[-1]
+        return fade(cell, parameters)[-1]
     except SimulationFailed:
         return 0.0
 
@@ -59,7 +67,7 @@ def main():
 def collapses(cell, parameters):
     """True if any cycle up to CYCLE delivers less than half of cycle 1 (or the run fails)."""
     try:
-        q = simulate_fade(cell, CYCLE, parameters).discharge_capacity_mAh_g
+        q = fade(cell, parameters)
     except SimulationFailed:
         return True
     return bool((q < 0.5 * q[0]).any())

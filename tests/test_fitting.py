@@ -262,8 +262,8 @@ YANG = "Yang2026_LFP_PGPE_PLATP10J"
 
 
 def test_fade_simulator_builds_once_and_matches_simulate_fade():
-    """Rates and contact loss enter the built model as inputs; the active fraction, which sets the
-    C-rate current, is composed as a number and rebuilds it. Every call equals a fresh simulate_fade."""
+    """Rates and contact loss enter the built model as inputs; the active fraction is composed as a
+    number and rebuilds it. Every call equals a fresh simulate_fade."""
     simulator = FadeSimulator(["anode_interphase_rate", "cathode_contact_loss", "cathode_active_fraction"])
     runs, capacities = [], []
     for values in ({"anode_interphase_rate": 4.142, "cathode_contact_loss": 0.05, "cathode_active_fraction": 0.9},

@@ -14,6 +14,8 @@ from pybamm_ssb.cells import cell_components
 from pybamm_ssb.functions import K_B_EV
 from pybamm_ssb.provenance import KINDS, ParameterFileError, load_component, parameter_files
 
+from .conftest import NCM
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT_LOCATION = re.compile(r"\b00[0-4]\b.*\b(Sec\.|Fig\.|Table)")
 
@@ -156,8 +158,18 @@ def test_unknown_names_raise_clear_errors():
         get_cell("Cui2025_XYZ")
     with pytest.raises(ParameterFileError, match="no cathodes file 'NCM999'"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "NCM999", "TPW_Cui2025")
-    with pytest.raises(ParameterFileError, match="no component of this cell has quantities \\['radius'\\]"):
+    with pytest.raises(ParameterFileError, match="no component of this cell has quantity 'radius'"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025", overrides={"radius": 1})
+
+
+def test_an_override_held_by_two_kinds_of_component_must_say_which():
+    """The LATP family's salt diffusivity and the NCM811 solid diffusivity share a name."""
+    with pytest.raises(ParameterFileError, match="say which, e.g. 'cathodes/diffusivity_m2_s'"):
+        get_cell(NCM, {"diffusivity_m2_s": 1e-14})
+    key = "Positive particle diffusivity [m2.s-1]"
+    changed = get_cell(NCM, {"cathodes/diffusivity_m2_s": 1e-14}).parameter_values[key](0.5, 298.15)
+    assert float(changed) == pytest.approx(1e-14, rel=1e-12, abs=0)
+    assert get_cell(NCM).parameter_values[key](0.5, 298.15) == pytest.approx(4e-15, rel=1e-12, abs=0)  # the file value
 
 
 # --- 003 (Dandena 2025): argyrodite cells from review numbers -------------------------------
