@@ -32,12 +32,17 @@ class Target:
     kind: str  # "fitted" or "predicted"
     source: str
     tolerance: float  # relative
-    c_rate: float = None  # rate targets only
+    rate_test: tuple = None  # rate targets only: the C-rates of the document's rate test, in order
     temperature_C: float = None  # None: the cell's document temperature
 
     @property
+    def c_rate(self):
+        return self.rate_test[self.cycle - 1] if self.rate_test else None
+
+    @property
     def condition(self):
-        condition = f"{self.c_rate:g}C rate test" if self.quantity == RATE else f"cycle {self.cycle}"
+        condition = (f"{self.c_rate:g}C, step {self.cycle} of the rate test {'/'.join(f'{r:g}' for r in self.rate_test)}C"
+                     if self.quantity == RATE else f"cycle {self.cycle}")
         return condition if self.temperature_C is None else f"{condition} at {self.temperature_C:g} C"
 
     @property
@@ -58,6 +63,9 @@ def _cui2025(id, cell, cycle, measured, kind, panel):
 TARGETS = (
     Target("000-ncm-nuhs-80C", "Cui2025_NCM811_NUHS_TPW", "discharge_capacity_mAh_g", 1, 187.3, "mAh/g", "fitted",
            "000 Cui 2025, Sec. 3.4, Fig. 6h (0.2C, 80 C)", 0.03, temperature_C=80.0),
+    Target("000-ncm-cuhs-0.1C", "Cui2025_NCM811_CUHS_CPS", RATE, 5, 190.1, "mAh/g", "predicted",
+           "000 Cui 2025, Sec. 3.4, Fig. 6g (25 C): 0.1C after the 0.05-0.5C steps; one cycle per rate assumed",
+           0.03, (0.05, 0.1, 0.2, 0.5, 0.1)),
     _cui2025("000-lfp-nuhs-c1", "Cui2025_LFP_NUHS_TPW", 1, 152.5, "fitted", "e"),
     _cui2025("000-lfp-nuhs-c100", "Cui2025_LFP_NUHS_TPW", 100, 150.1, "fitted", "e"),
     _cui2025("000-lfp-chst-c100", "Cui2025_LFP_CHST_CPS", 100, 98.5, "fitted", "e"),
@@ -85,9 +93,10 @@ def _yang2026_fade(variant, c1, c200, r1, r200, interphase_kind):
 
 def _yang2026_rate(variant, capacities, kind):
     """002 LFP rate test at 30 C (Sec. 2, Fig. 5d), within 5 %."""
+    rates = (0.1, 0.2, 0.5, 1.0, 2.0)
     return tuple(Target(f"002-{variant.lower()}-{rate:g}C", YANG2026_CELLS[variant], RATE, n, q, "mAh/g", kind,
-                        "002 Yang 2026, Sec. 2, Fig. 5d (30 C)", 0.05, rate)
-                 for n, (rate, q) in enumerate(zip((0.1, 0.2, 0.5, 1.0, 2.0), capacities), start=1))
+                        "002 Yang 2026, Sec. 2, Fig. 5d (30 C)", 0.05, rates)
+                 for n, (rate, q) in enumerate(zip(rates, capacities), start=1))
 
 
 TARGETS += (
@@ -149,7 +158,7 @@ def reproduce(targets=TARGETS, progress=False):
     cycles, rates = {}, {}
     for target in targets:
         if target.quantity == RATE:
-            rates.setdefault(target.cell, []).append(target.c_rate)
+            rates[target.cell, target.rate_test] = None
         else:
             run = (target.run, target.cell, target.temperature_C)
             cycles[run] = max(cycles.get(run, 0), target.cycle)
@@ -157,15 +166,14 @@ def reproduce(targets=TARGETS, progress=False):
     for (run, cell, temperature_C), n in cycles.items():
         curve = simulate_fade(cell, max(n, 2), temperature_C=temperature_C, progress=progress)
         runs[run] = (curve, mechanism_split(curve))
-    rate_curves = {cell: rate_capability(cell, sorted(set(r))) for cell, r in rates.items()}
+    rate_curves = {(cell, test): rate_capability(cell, test) for cell, test in rates}
     rows = []
     for target in targets:
         if target.quantity == RATE:
-            curve = rate_curves[target.cell]
-            simulated = curve.discharge_capacity_mAh_g[curve.c_rate.index(target.c_rate)]
+            simulated = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
         else:
             simulated = getattr(runs[target.run][0], target.quantity)[target.cycle - 1]
-        row = {k: v for k, v in asdict(target).items() if k not in ("cycle", "tolerance", "c_rate", "temperature_C")}
+        row = {k: v for k, v in asdict(target).items() if k not in ("cycle", "tolerance", "rate_test", "temperature_C")}
         row.update({"condition": target.condition, "simulated": float(simulated),
                     "rel_error": float(simulated) / target.measured - 1})
         rows.append(row)
