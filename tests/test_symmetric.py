@@ -129,22 +129,20 @@ def test_nuhs_overpotential_after_250_h_matches_000():
     assert simulate_symmetric(LFP, 0.1, 250.0).final_overpotential_mV == pytest.approx(58.0, rel=0.2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the void model has no electrolyte-specific dendrite path: at 0.1 mA/cm2 the local current density "
-    "stays below the CCD for every LATP, so the CUHS soft short is not predicted"))
-def test_cuhs_soft_short_near_47_h():
-    """000 Cui 2025, Sec. 3: LATP-CUHS soft short at 47 h at 0.1 mA/cm2."""
-    short = simulate_symmetric("Cui2025_LFP_CUHS_CPS", 0.1, 100.0).short_circuit_h
-    assert short is not None and short == pytest.approx(47.0, rel=0.2)
+SHORTS_000 = [  # 000 Cui 2025, Sec. 3: (cell, current density [mA/cm2], hours simulated, measured short [h])
+    pytest.param("Cui2025_LFP_CUHS_CPS", 0.1, 100.0, 47.0, id="CUHS soft short at 47 h", marks=pytest.mark.xfail(
+        strict=True, reason="the void model has no electrolyte-specific dendrite path: at 0.1 mA/cm2 the local "
+        "current density stays below the CCD for every LATP, so the CUHS soft short is not predicted")),
+    pytest.param("Cui2025_LFP_CHST_CPS", 0.3, 150.0, 101.0, id="CHST short at 101 h", marks=pytest.mark.xfail(
+        strict=True, reason="the physically stacked assembly starts at theta_0 = 0.51, so 0.3 mA/cm2 is already "
+        "0.59 mA/cm2 locally (> 0.55): the model shorts at t = 0, not after 101 h")),
+]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the physically stacked assembly starts at theta_0 = 0.51, so 0.3 mA/cm2 is already 0.59 mA/cm2 "
-    "locally (> 0.55): the model shorts at t = 0, not after 101 h"))
-def test_chst_short_near_101_h():
-    """000 Cui 2025, Sec. 3: LATP-CHST short circuit at 101 h at 0.3 mA/cm2."""
-    short = simulate_symmetric("Cui2025_LFP_CHST_CPS", 0.3, 150.0).short_circuit_h
-    assert short is not None and short == pytest.approx(101.0, rel=0.2)
+@pytest.mark.parametrize("cell, current_density, hours, measured_h", SHORTS_000)
+def test_short_circuit_times_match_000(cell, current_density, hours, measured_h):
+    short = simulate_symmetric(cell, current_density, hours).short_circuit_h
+    assert short is not None and short == pytest.approx(measured_h, rel=0.2)
 
 
 def test_short_is_where_the_local_current_density_reaches_the_critical_one():
