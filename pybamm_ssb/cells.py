@@ -387,7 +387,6 @@ def _overridden(components, overrides):
     A name held by both an electrolyte and its family is replaced in the electrolyte, whose
     value wins in the lookup. A name held by components of different kinds (the electrolyte's
     and the cathode's ``diffusivity_m2_s``) must say which: ``"cathodes/diffusivity_m2_s"``."""
-    remaining = dict(overrides)
     chosen = {}
     for key in overrides:
         folder, _, name = key.rpartition("/")
@@ -400,7 +399,7 @@ def _overridden(components, overrides):
         chosen[key] = holders[0]  # an electrolyte before its family
     result = []
     for component in components:
-        mine = {k.rpartition("/")[2]: v for k, v in remaining.items() if chosen[k] is component}
+        mine = {k.rpartition("/")[2]: v for k, v in overrides.items() if chosen[k] is component}
         result.append(component.with_values(mine, "fitted", "override") if mine else component)
     return result
 
