@@ -173,18 +173,22 @@ def _rate(args):
 def _reproduce(args):
     from .reproduce import TARGETS, reproduce
 
-    rows, runs = reproduce(progress=not args.json)
-    splits = {cell: split for cell, (_, split) in runs.items()}
+    report = reproduce(progress=not args.json)
+    rows = report.rows
+    splits = {cell: split for cell, (_, split) in report.runs.items()}
     if args.plots:
         from pathlib import Path
 
-        from .plotting import plot_fade
+        from .plotting import plot_fade, plot_rate
 
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
-        for run, (curve, split) in runs.items():
+        for run, (curve, split) in report.runs.items():
             points = [(t.cycle, t.measured) for t in TARGETS if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
             plot_fade(run, curve, points, split, folder / f"{run.replace(' ', '_')}.png")
+        for (cell, test), curve in report.rates.items():
+            points = [(t.c_rate, t.measured) for t in TARGETS if t.cell == cell and t.rate_test == test]
+            plot_rate(curve, points, folder / f"{cell}_rate_test.png")
     if args.json:
         print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits}, indent=2))
         return

@@ -13,6 +13,7 @@ cycle is split by mechanism from the model's states:
 """
 
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from .experiments import electrode_area_cm2
 from .fade import simulate_fade
@@ -153,8 +154,14 @@ def mechanism_split(curve):
             "lost_lithium_mAh_g": lli}
 
 
+class Report(NamedTuple):
+    rows: list  # one dict per target: measured, simulated, error, kind, source
+    runs: dict  # Target.run -> (FadeCurve, capacity loss split by mechanism)
+    rates: dict  # (cell, rate test) -> RateCurve
+
+
 def reproduce(targets=TARGETS, progress=False):
-    """Simulate every target; returns (rows, {run: (curve, split)}) with the fade runs (see Target.run)."""
+    """Simulate every target (fade runs keyed by Target.run, rate tests by cell and sequence)."""
     cycles, rates = {}, {}
     for target in targets:
         if target.quantity == RATE:
@@ -177,4 +184,4 @@ def reproduce(targets=TARGETS, progress=False):
         row.update({"condition": target.condition, "simulated": float(simulated),
                     "rel_error": float(simulated) / target.measured - 1})
         rows.append(row)
-    return rows, runs
+    return Report(rows, runs, rate_curves)

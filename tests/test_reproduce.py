@@ -17,7 +17,7 @@ def report():
 
 
 def test_fitted_nuhs_targets_within_tolerance(report):
-    rows, _ = report
+    rows = report.rows
     assert {r["id"] for r in rows} == {t.id for t in NUHS}
     for row, target in zip(rows, NUHS):
         assert row["kind"] in ("fitted", "predicted")
@@ -25,7 +25,7 @@ def test_fitted_nuhs_targets_within_tolerance(report):
 
 
 def test_capacity_loss_split_closes_and_follows_the_states(report):
-    rows, runs = report
+    rows, runs = report.rows, report.runs
     for cell, (curve, split) in runs.items():
         lost = curve.discharge_capacity_mAh_g[0] - curve.discharge_capacity_mAh_g[-1]
         assert sum(split.values()) == pytest.approx(lost, abs=1e-9)
@@ -56,7 +56,7 @@ def test_argyrodite_cells_fade_through_their_cathode_interphase(liu_report):
 
     The fitted CEI constants meet the fitted targets, and the loss they cause is a resistance
     rise (the CEI film), not lost lithium (the foil is in excess)."""
-    rows, runs = liu_report
+    rows, runs = liu_report.rows, liu_report.runs
     for row, target in zip(rows, LIU):
         if target.kind == "fitted":
             assert abs(row["rel_error"]) < target.tolerance, row
@@ -80,3 +80,14 @@ def test_cps_lfp_interphase_rates_sit_just_below_the_capacity_cliff(cell):
     faster = simulator(cell, 100, {"anode_interphase_rate": 1.03 * rate}).discharge_capacity_mAh_g
     assert stored.min() > 0.9 * stored[0]
     assert faster.min() < 0.5 * faster[0]
+
+
+def test_reproduce_plots_capacity_and_rate_curves(tmp_path, monkeypatch, capsys):
+    chosen = tuple(t for t in TARGETS if t.id in ("000-lfp-nuhs-c1", "002-j-0.1C", "002-j-2C"))
+    monkeypatch.setattr("pybamm_ssb.reproduce.TARGETS", chosen)
+    monkeypatch.setattr("pybamm_ssb.reproduce.reproduce", lambda progress=False: reproduce(chosen))
+    assert cli.main(["reproduce", "--json", "--plots", str(tmp_path)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["targets"]) == 3
+    plots = sorted(tmp_path.iterdir())
+    assert [p.name for p in plots] == ["Cui2025_LFP_NUHS_TPW.png", "Yang2026_LFP_PGPE_PLATP10J_rate_test.png"]
+    assert all(p.stat().st_size > 10_000 for p in plots)
