@@ -25,7 +25,7 @@ def test_fitted_nuhs_targets_within_tolerance(report):
 
 
 def test_capacity_loss_split_closes_and_follows_the_states(report):
-    rows, runs = report.rows, report.runs
+    runs = report.runs
     for cell, (curve, split) in runs.items():
         lost = curve.discharge_capacity_mAh_g[0] - curve.discharge_capacity_mAh_g[-1]
         assert sum(split.values()) == pytest.approx(lost, abs=1e-9)
