@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+import pybamm
+
 KINDS = ("quoted", "derived", "assumed", "fitted")
 COMPONENT_FOLDERS = ("anodes", "electrolytes", "cathodes", "interfaces", "cells")
 
@@ -71,7 +73,11 @@ class Component:
         quantities = dict(self.quantities)
         for name, value in values.items():
             self[name]  # raises for unknown names
-            value = float(value) if isinstance(value, numbers.Real) else value
+            if isinstance(value, numbers.Real):
+                value = float(value)
+            elif not isinstance(value, pybamm.InputParameter):
+                raise ParameterFileError(f"value of '{name}' must be a number or a pybamm.InputParameter, "
+                                         f"got {value!r}")
             quantities[name] = Quantity(name, value, Provenance(kind, source), self[name].range)
         return Component(self.folder, self.file, self.meta, quantities)
 

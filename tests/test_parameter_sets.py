@@ -162,6 +162,11 @@ def test_unknown_names_raise_clear_errors():
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025", overrides={"radius": 1})
 
 
+def test_an_override_must_be_a_number_or_an_input_parameter():
+    with pytest.raises(ParameterFileError, match="value of 'particle_radius_um' must be a number"):
+        get_cell(NCM, {"particle_radius_um": "3"})
+
+
 def test_an_override_held_by_two_kinds_of_component_must_say_which():
     """The LATP family's salt diffusivity and the NCM811 solid diffusivity share a name."""
     with pytest.raises(ParameterFileError, match="say which, e.g. 'cathodes/diffusivity_m2_s'"):
