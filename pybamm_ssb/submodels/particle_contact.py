@@ -9,7 +9,8 @@ over the recovery time 1/r_p(p) (physics notes, section 5):
 A particle out of contact carries no current and stores no usable lithium, so the contact
 fraction scales the active material volume fraction, eps_s = theta_c eps_s,0: it lowers
 both the capacity and the active area (PyBaMM then books the lithium left in cut-off
-particles as lost lithium).
+particles as lost lithium). SPM-class models carry one theta_c driven by the average
+particle; the DFN one per place, driven by the particles there (dsto/dt = -3 j / (F R c_max)).
 """
 
 import pybamm
@@ -24,15 +25,16 @@ class ParticleContactLoss(pybamm.active_material.LossActiveMaterial):
         super().__init__(param, "positive", options, x_average, "primary")
 
     def get_coupled_variables(self, variables):
-        sto = variables["Average positive particle stoichiometry"]
-        j = variables["X-averaged positive electrode interfacial current density [A.m-2]"]
-        eps = variables[
-            "X-averaged positive electrode active material volume fraction"
-            if self.x_average
-            else "Positive electrode active material volume fraction"
-        ]
-        eps_0 = pybamm.x_average(self.phase_param.epsilon_s)
-        R = pybamm.x_average(self.phase_param.R)
+        if self.x_average:  # one contact fraction for the electrode (SPM-class models)
+            sto = variables["Average positive particle stoichiometry"]
+            j = variables["X-averaged positive electrode interfacial current density [A.m-2]"]
+            eps = variables["X-averaged positive electrode active material volume fraction"]
+            eps_0, R = pybamm.x_average(self.phase_param.epsilon_s), pybamm.x_average(self.phase_param.R)
+        else:  # a contact fraction at each place, driven by the particles there (DFN)
+            sto = variables["R-averaged positive particle stoichiometry"]
+            j = variables["Positive electrode interfacial current density [A.m-2]"]
+            eps = variables["Positive electrode active material volume fraction"]
+            eps_0, R = self.phase_param.epsilon_s, self.phase_param.R
         c_max = self.phase_param.c_max
         p = pybamm.Parameter("Stack pressure [Pa]")
 
@@ -51,7 +53,7 @@ class ParticleContactLoss(pybamm.active_material.LossActiveMaterial):
         variables.update(self._get_standard_active_material_change_variables(deps_dt))
         variables.update(
             {
-                "Cathode contact fraction": pybamm.x_average(eps) / eps_0,
+                "Cathode contact fraction": pybamm.x_average(eps) / pybamm.x_average(eps_0),
                 "Cathode particle contraction rate [s-1]": contraction,
             }
         )
