@@ -88,14 +88,26 @@ def plot_fit(result, data, path):
 
 
 def plot_rate(curve, measured=(), path=None):
-    """Discharge capacity vs C-rate, simulated (line) and measured (points, (rate, mAh/g))."""
+    """Discharge capacity vs C-rate, simulated (line) and measured (points, (rate, mAh/g)).
+
+    A rate the test returns to (e.g. 0.1C after 0.5C, to see what recovers) is drawn as a
+    separate marker, not joined to the line."""
     fig = new_figure(figsize=(5.5, 4))
     ax = fig.subplots()
-    ax.plot(curve.c_rate, curve.discharge_capacity_mAh_g, "o-", label="simulated")
+    first = {}
+    for rate, capacity in zip(curve.c_rate, curve.discharge_capacity_mAh_g):
+        first.setdefault(rate, capacity)
+    ax.plot(list(first), list(first.values()), "o-", label="simulated")
+    if len(first) < len(curve.c_rate):
+        rates, capacities = zip(*[(r, q) for i, (r, q) in enumerate(zip(curve.c_rate, curve.discharge_capacity_mAh_g))
+                                  if curve.c_rate.index(r) != i])
+        ax.plot(rates, capacities, "D", color="C1", label="simulated, rate repeated later")
     if measured:
         rates, capacities = zip(*measured)
         ax.plot(rates, capacities, "ks", mfc="none", label="measured")
     ax.set_xscale("log")
+    ax.set_xticks(sorted(first), [f"{r:g}" for r in sorted(first)])
+    ax.minorticks_off()
     ax.set_xlabel("C-rate")
     ax.set_ylabel("Discharge capacity [mAh/g]")
     ax.set_title(f"{curve.cell} at {curve.temperature_C:g} °C", fontsize=9)
