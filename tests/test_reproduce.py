@@ -41,6 +41,8 @@ def test_reproduce_json_has_the_report_keys(capsys, monkeypatch, report):
     out = json.loads(capsys.readouterr().out)
     keys = {"id", "cell", "quantity", "condition", "unit", "measured", "simulated", "rel_error", "kind", "source"}
     assert all(set(t) == keys for t in out["targets"])
+    fitted = [t for t in NUHS if t.kind == "fitted"]
+    assert out["summary"]["fitted"] == {"within_tolerance": len(fitted), "targets": len(fitted)}
 
 
 LIU = [t for t in TARGETS if t.id.startswith(("003-lpscl", "003-sb"))]
