@@ -10,9 +10,13 @@ is linear growth (Ti4+ reduction of LATP by lithium), optionally accelerated by 
 density |i|. S = 1 at the anode; at the cathode the electrolyte oxidises at a rate that is negligible
 below its onset U_ox and rises steeply above it (Tafel form, physics notes section 4):
 
-    S = exp(alpha F (U - U_ox) / (R T)),   U = cathode surface potential,
+    S = exp(alpha F (U - U_ox) / (R T)),   U = U_OCP(c_s,surf),
 
-so k is the growth rate at the onset (a hard switch would stall the solver there).
+so k is the growth rate at the onset (a hard switch would stall the solver there). U is the
+open-circuit potential of the particles' surface composition: the lithium chemical potential
+the electrolyte touches, against which its stability window is set. (The surface potential
+difference phi_s - phi_e would add the reaction overpotential, but in the SPMe it depends on
+averages of the whole electrolyte and made the Jacobian's electrolyte block dense.)
 
 The film is an ohmic layer, R_film = L / sigma_film(T), in series with the cell. The anode
 film is formed from lithium metal (c_Li mol of Li per m3 of film); the cathode film draws an
@@ -128,14 +132,13 @@ class CathodeInterphase(BaseInterphase):
         return pybamm.exp(alpha * F * (U - U_ox) / (R * T))
 
     def _bounded_potential(self, variables):
-        """Cathode surface potential, held inside the voltage window widened by POTENTIAL_MARGIN.
+        """Surface OCP of the cathode, held inside the voltage window widened by POTENTIAL_MARGIN.
 
-        A physical solution stays inside (during charge it lies below the cell voltage,
-        during discharge above it). Newton iterates can leave it, and exp() of a wild
+        A physical solution stays inside. Newton iterates can leave it, and exp() of a wild
         potential made the film, and so the cell voltage, overflow: the solver then failed
         to converge in every charge step without the bound.
         """
-        U = variables["X-averaged positive electrode surface potential difference [V]"]
+        U = variables["X-averaged positive electrode open-circuit potential [V]"]
         lower = self.param.voltage_low_cut - POTENTIAL_MARGIN
         upper = self.param.voltage_high_cut + POTENTIAL_MARGIN
         return pybamm.maximum(pybamm.minimum(U, upper), lower)
