@@ -6,6 +6,7 @@ values for them (in the file's units) and cycles it with the document's protocol
 runs ``FadeSimulator``, which builds the model once and solves it for each set of values.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ FITTABLE = {
 }
 # enter derived values whose provenance prints them (the cathode j0 via a = 3 eps / r): always numbers
 COMPOSED_AS_NUMBERS = {"cathode_active_fraction"}
+KEPT_BUILDS = 4  # built models a FadeSimulator keeps
 OHM_M2_TO_OHM_CM2 = 1e4
 
 
@@ -87,17 +89,19 @@ def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model):
 
 
 class FadeSimulator:
-    """``simulate_fade`` for many values of the same parameters, with the model built once.
+    """``simulate_fade`` for many values of the same parameters, with each model built once.
 
     The ``varied`` parameters enter the model as ``pybamm.InputParameter`` and each call
-    solves it with their values; the model is built again only when anything else changes
-    (cell, cycles, protocol, the other parameters). The cathode's active fraction is always
-    composed as a number (COMPOSED_AS_NUMBERS), so varying it rebuilds the model.
+    solves it with their values. A model is built for each combination of everything else
+    (cell, cycles, protocol, the other parameters); the last KEPT_BUILDS are kept, so a joint
+    fit over several cells or cycle counts builds each once. The cathode's active fraction
+    is always composed as a number (COMPOSED_AS_NUMBERS), so varying it rebuilds the model.
     """
 
     def __init__(self, varied):
         self.varied = set(varied) - COMPOSED_AS_NUMBERS
-        self._key = self._run = None
+        self._built = OrderedDict()  # key -> CyclingSimulation, most recently used last
+        self.last_run = None
 
     def __call__(self, cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False,
                  model="spme"):
@@ -105,10 +109,14 @@ class FadeSimulator:
         inputs = {n: v for n, v in parameters.items() if n in self.varied}
         held = {n: v for n, v in parameters.items() if n not in inputs}
         key = (cell, cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
-        if key != self._key:
+        if key not in self._built:
             symbols = {n: pybamm.InputParameter(n) for n in inputs}
-            self._run, self._key = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model), key
-        return fade_curve(self._run.solve(inputs=inputs, progress=progress))
+            self._built[key] = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model)
+            if len(self._built) > KEPT_BUILDS:
+                self._built.popitem(last=False)
+        self._built.move_to_end(key)
+        self.last_run = self._built[key]
+        return fade_curve(self.last_run.solve(inputs=inputs, progress=progress))
 
 
 def fade_curve(result):

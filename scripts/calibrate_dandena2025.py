@@ -31,12 +31,11 @@ def _target(id):
     return next(t for t in TARGETS if t.id == id)
 
 
-SIMULATORS = {}  # cell -> FadeSimulator: the model is rebuilt only when the active fraction changes
+SIMULATOR = FadeSimulator(["cathode_interphase_parabolic"])  # rebuilds only when the active fraction changes
 
 
 def _capacity(target, parameters):
-    simulator = SIMULATORS.setdefault(target.cell, FadeSimulator(["cathode_interphase_parabolic"]))
-    curve = simulator(target.cell, max(target.cycle, 2), parameters)
+    curve = SIMULATOR(target.cell, max(target.cycle, 2), parameters)
     return curve.discharge_capacity_mAh_g[target.cycle - 1]
 
 

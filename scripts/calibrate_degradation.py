@@ -32,12 +32,11 @@ SHARED = {"Cui2025_LFP_NUHS_TPW": 150.1, "Cui2025_NCM811_NUHS_TPW": 168.1}
 PER_ELECTROLYTE = {"Cui2025_LFP_CHST_CPS": 98.5, "Cui2025_LFP_CUHS_CPS": 47.1}
 
 
-SIMULATORS = {}  # cell -> FadeSimulator: each cell's model is built once
+SIMULATOR = FadeSimulator(["anode_interphase_rate", "cathode_contact_loss"])  # each cell's model built once
 
 
 def fade(cell, parameters):
-    simulator = SIMULATORS.setdefault(cell, FadeSimulator(["anode_interphase_rate", "cathode_contact_loss"]))
-    return simulator(cell, CYCLE, parameters).discharge_capacity_mAh_g
+    return SIMULATOR(cell, CYCLE, parameters).discharge_capacity_mAh_g
 
 
 def capacity(cell, parameters):

@@ -270,12 +270,14 @@ def test_fade_simulator_builds_once_and_matches_simulate_fade():
                    {"anode_interphase_rate": 8.0, "cathode_contact_loss": 0.5, "cathode_active_fraction": 0.9},
                    {"anode_interphase_rate": 8.0, "cathode_contact_loss": 0.5, "cathode_active_fraction": 0.8}):
         reused, fresh = simulator(YANG, 3, values), simulate_fade(YANG, 3, values)
-        runs.append(simulator._run)
+        runs.append(simulator.last_run)
         for quantity in ("discharge_capacity_mAh_g", "interface_resistance_ohm_cm2"):
             np.testing.assert_allclose(getattr(reused, quantity), getattr(fresh, quantity), rtol=1e-9)
         capacities.append(reused.discharge_capacity_mAh_g[-1])
     assert runs[1] is runs[0] and runs[2] is not runs[1]
     assert capacities[0] > capacities[1] > capacities[2]  # each call saw its own values
+    simulator(YANG, 3, {"anode_interphase_rate": 6.0, "cathode_contact_loss": 0.1, "cathode_active_fraction": 0.9})
+    assert simulator.last_run is runs[0]  # an earlier build is kept and used again
 
 
 def test_recovers_the_interphase_rate_of_the_real_model():
