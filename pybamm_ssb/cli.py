@@ -189,16 +189,13 @@ def _reproduce(args):
         for (cell, test), curve in report.rates.items():
             points = [(t.c_rate, t.measured) for t in TARGETS if t.cell == cell and t.rate_test == test]
             plot_rate(curve, points, folder / f"{cell}_rate_test.png")
-    tolerance = {t.id: t.tolerance for t in TARGETS}
-    met = {kind: [abs(r["rel_error"]) <= tolerance[r["id"]] for r in rows if r["kind"] == kind]
-           for kind in ("fitted", "predicted")}
-    summary = {kind: {"within_tolerance": sum(flags), "targets": len(flags)} for kind, flags in met.items()}
+    summary = report.summary()
     if args.json:
         print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits, "summary": summary}, indent=2))
         return
     print(f"{'target':20s} {'measured':>9s} {'simulated':>9s} {'error':>7s}  kind       source")
     for r in rows:
-        mark = "" if abs(r["rel_error"]) <= tolerance[r["id"]] else "  (outside tolerance)"
+        mark = "" if report.met[r["id"]] else "  (outside tolerance)"
         print(f"{r['id']:20s} {r['measured']:9.1f} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  "
               f"{r['source']}{mark}")
     print("\n" + "; ".join(f"{kind}: {s['within_tolerance']} of {s['targets']} within tolerance"

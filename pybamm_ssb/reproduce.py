@@ -158,6 +158,12 @@ class Report(NamedTuple):
     rows: list  # one dict per target: measured, simulated, error, kind, source
     runs: dict  # Target.run -> (FadeCurve, capacity loss split by mechanism)
     rates: dict  # (cell, rate test) -> RateCurve
+    met: dict  # target id -> whether |rel_error| is within the target's tolerance
+
+    def summary(self):
+        """{kind: {"within_tolerance": n, "targets": m}} for fitted and predicted targets."""
+        flags = {kind: [self.met[r["id"]] for r in self.rows if r["kind"] == kind] for kind in ("fitted", "predicted")}
+        return {kind: {"within_tolerance": sum(f), "targets": len(f)} for kind, f in flags.items()}
 
 
 def reproduce(targets=TARGETS, progress=False):
@@ -174,7 +180,7 @@ def reproduce(targets=TARGETS, progress=False):
         curve = simulate_fade(cell, max(n, 2), temperature_C=temperature_C, progress=progress)
         runs[run] = (curve, mechanism_split(curve))
     rate_curves = {(cell, test): rate_capability(cell, test) for cell, test in rates}
-    rows = []
+    rows, met = [], {}
     for target in targets:
         if target.quantity == RATE:
             simulated = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
@@ -184,4 +190,5 @@ def reproduce(targets=TARGETS, progress=False):
         row.update({"condition": target.condition, "simulated": float(simulated),
                     "rel_error": float(simulated) / target.measured - 1})
         rows.append(row)
-    return Report(rows, runs, rate_curves)
+        met[target.id] = abs(row["rel_error"]) <= target.tolerance
+    return Report(rows, runs, rate_curves, met)

@@ -22,6 +22,7 @@ def test_fitted_nuhs_targets_within_tolerance(report):
     for row, target in zip(rows, NUHS):
         assert row["kind"] in ("fitted", "predicted")
         assert abs(row["rel_error"]) < target.tolerance, row
+        assert report.met[target.id]
 
 
 def test_capacity_loss_split_closes_and_follows_the_states(report):
