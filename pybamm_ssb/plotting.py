@@ -94,14 +94,15 @@ def plot_rate(curve, measured=(), path=None):
     separate marker, not joined to the line."""
     fig = new_figure(figsize=(5.5, 4))
     ax = fig.subplots()
-    first = {}
+    first, repeated = {}, []
     for rate, capacity in zip(curve.c_rate, curve.discharge_capacity_mAh_g):
-        first.setdefault(rate, capacity)
+        if rate in first:
+            repeated.append((rate, capacity))
+        else:
+            first[rate] = capacity
     ax.plot(list(first), list(first.values()), "o-", label="simulated")
-    if len(first) < len(curve.c_rate):
-        rates, capacities = zip(*[(r, q) for i, (r, q) in enumerate(zip(curve.c_rate, curve.discharge_capacity_mAh_g))
-                                  if curve.c_rate.index(r) != i])
-        ax.plot(rates, capacities, "D", color="C1", label="simulated, rate repeated later")
+    if repeated:
+        ax.plot(*zip(*repeated), "D", color="C1", label="simulated, rate repeated later")
     if measured:
         rates, capacities = zip(*measured)
         ax.plot(rates, capacities, "ks", mfc="none", label="measured")
