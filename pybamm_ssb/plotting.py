@@ -8,6 +8,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .simulate import solved_steps
+
 
 def new_figure(**kwargs):
     """A Figure on its own Agg canvas (``kwargs`` as for ``Figure``)."""
@@ -39,11 +41,10 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
     shown = cycles[::stride]
     cmap = matplotlib.colormaps["viridis"].resampled(max(len(shown), 2))
     for i, cycle in enumerate(shown):
-        for step in cycle.steps:
-            if step is None or len(step.t) < 2:
-                continue
+        steps = [step for step in solved_steps(cycle) if len(step.t) > 1]
+        for step in steps:
             capacity, voltage = step_curve(step, result.active_mass_g)
-            ax.plot(capacity, voltage, color=cmap(i), label=f"cycle {i * stride + 1}" if step is cycle.steps[0] else None)
+            ax.plot(capacity, voltage, color=cmap(i), label=f"cycle {i * stride + 1}" if step is steps[0] else None)
     ax.set_xlabel("Specific capacity [mAh/g of cathode active material]")
     ax.set_ylabel("Voltage [V vs Li/Li+]")
     ax.set_title(f"{result.cell} at {result.temperature_C:g} °C")

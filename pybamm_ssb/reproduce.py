@@ -18,6 +18,7 @@ from typing import NamedTuple
 from .experiments import electrode_area_cm2
 from .fade import simulate_fade
 from .rate import rate_capability
+from .simulate import solved_steps
 
 F = 96485.33212
 
@@ -133,7 +134,7 @@ TARGETS += (
 
 
 def _discharge_start(cycle, name):
-    discharge = next(step for step in cycle.steps if step is not None and step["Current [A]"].entries[-1] > 0)
+    discharge = next(step for step in solved_steps(cycle) if step["Current [A]"].entries[-1] > 0)
     return discharge[name].entries[0]
 
 

@@ -50,6 +50,16 @@ def active_mass_g(parameter_values):
     return parameter_values["Positive electrode active material loading [kg.m-2]"] * area_m2 * 1e3
 
 
+def solved_steps(cycle):
+    """The steps of a cycle that have a solution.
+
+    A step that ends as it starts (already beyond its cut-off, e.g. the charge of a cell whose
+    resistance puts the first point above the upper voltage) comes back from PyBaMM as an
+    empty solution, and passes no charge.
+    """
+    return [s for s in cycle.steps if s is not None and not isinstance(s, pybamm.EmptySolution)]
+
+
 def step_capacity_mAh(step):
     """Charge passed in a step [mAh], positive for discharge."""
     q = step["Discharge capacity [A.h]"].entries
@@ -62,7 +72,7 @@ def cycle_capacities(solution, mass_g):
     for n, cycle in enumerate(solution.cycles, start=1):
         if cycle is None:
             continue
-        q = np.array([step_capacity_mAh(s) for s in cycle.steps if s is not None])
+        q = np.array([step_capacity_mAh(s) for s in solved_steps(cycle)])
         discharge = q[q > 0].sum() / mass_g
         charge = -q[q < 0].sum() / mass_g
         rows.append(

@@ -55,3 +55,16 @@ def test_cli_json(capsys, tmp_path):
     assert [set(p) for p in out["points"]] == [{"c_rate", "discharge_capacity_mAh_g"}]
     assert plot.stat().st_size > 0
     assert cli.main(["rate", YANG, "--rates", "1,fast"]) == 2
+
+
+def test_a_rate_whose_steps_cannot_start_counts_zero_capacity():
+    """A 10 um anode film (1000 Ohm cm2 at 1e-4 S/m) puts the 2C charge above 4.0 V at once:
+    PyBaMM returns empty steps, which pass no charge; the 0.5C cycle before is unaffected."""
+    cell = "Yang2026_LFP_PLATP10"
+    values = get_cell(cell, overrides={"anode_interphase_initial_thickness_nm": 1e4}).parameter_values
+    film = 1e4 * 1e-9 / values["Anode interphase conductivity [S.m-1]"](303.15) * 1e4  # Ohm cm2
+    current = 2 * values["Nominal cell capacity [A.h]"] / (values["Electrode height [m]"] * values["Electrode width [m]"] * 1e4)
+    assert 4.0 - 3.45 < current * film  # LFP plateau + film drop is above the upper cut-off
+    q = rate_capability(cell, (0.5, 2.0), parameter_values=values).discharge_capacity_mAh_g
+    assert q[0] > 140.0
+    assert q[1] == 0.0
