@@ -174,6 +174,31 @@ def test_dfn_particle_contact_follows_the_local_contraction():
     assert theta.min() < 0.99
 
 
+def test_dfn_cathode_interphase_grows_by_the_particles_at_each_place(values):
+    """DFN: g(x) = S(x) [k_lin + k_par / L] with U the OCP of the particles at x; the film
+    thickness grows at the area-weighted mean of g, so its charge equals the side current drawn."""
+    values["Electrolyte oxidation onset potential [V]"] = 3.7  # make the CEI grow
+    current = -1.0 * values["Nominal cell capacity [A.h]"]  # a fast charge spreads the places apart
+    sol = _solve(values, [0, 0.25 * HOUR], current, model=SolidStateDFN, rtol=1e-6, atol=1e-8)
+    T = values["Ambient temperature [K]"]
+    U = sol["Positive electrode open-circuit potential [V]"].entries
+    L = sol["Cathode interphase thickness [m]"].entries
+    k_lin = float(values["Cathode interphase linear growth rate [m.s-1]"](T))
+    k_par = float(values["Cathode interphase parabolic growth constant [m2.s-1]"](T))
+    F_over_R = pybamm.constants.F.value / pybamm.constants.R.value
+    S = np.exp(values["Electrolyte oxidation transfer coefficient"] * F_over_R * (U - values["Electrolyte oxidation onset potential [V]"]) / T)
+    g = sol["Cathode interphase local growth rate [m.s-1]"].entries
+    np.testing.assert_allclose(g, S * (k_lin + k_par / L), rtol=1e-6)
+    assert g[:, -1].max() > 1.1 * g[:, -1].min()  # the places differ
+    # charge: side current drawn along the electrode = F c_q (film area) (L - L0)
+    A = _area(values)
+    side_charge = np.trapezoid(sol["Cathode interphase side-reaction current per electrode area [A.m-2]"].entries, sol.t) * A
+    a = sol["X-averaged positive electrode surface area to volume ratio [m-1]"].entries[-1]
+    film = F * values["Cathode interphase charge concentration [mol.m-3]"] * a * values["Positive electrode thickness [m]"] * (L[-1] - L[0]) * A
+    assert side_charge == pytest.approx(film, rel=1e-3)
+    assert side_charge > 1e-4 * -current * sol.t[-1]
+
+
 def test_lithium_and_charge_are_conserved(values):
     """Foil: dh = -V_Li (Q/(F A) + n_SEI). Cathode: charge in = Li stored + CEI side charge."""
     values["Electrolyte oxidation onset potential [V]"] = 3.7  # make the CEI current visible

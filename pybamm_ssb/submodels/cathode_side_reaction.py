@@ -20,8 +20,7 @@ class CathodeInterphaseCurrent(pybamm.sei.NoSEI):
         return self._get_standard_concentration_variables(zero)
 
     def get_coupled_variables(self, variables):
-        j_side = variables["Cathode interphase side-reaction current density [A.m-2]"]
-        j = pybamm.PrimaryBroadcast(j_side, "positive electrode")
+        j = variables["Cathode interphase side-reaction current density [A.m-2]"]
         variables.update(self._get_standard_reaction_variables(j))
         variables.update(self._get_standard_interfacial_current_variables(j))
         return super().get_coupled_variables(variables)

@@ -18,9 +18,14 @@ the electrolyte touches, against which its stability window is set. (The surface
 difference phi_s - phi_e would add the reaction overpotential, but in the SPMe it depends on
 averages of the whole electrolyte and made the Jacobian's electrolyte block dense.)
 
+The CEI grows at each place x at the rate set by the particles there, g(x); its thickness
+state is the area-weighted mean, dL/dt = <a g> / <a>, so that the film's charge is exactly
+the side current drawn along the electrode. (In SPM-class models every place has the
+average particle, and g = dL/dt.)
+
 The film is an ohmic layer, R_film = L / sigma_film(T), in series with the cell. The anode
 film is formed from lithium metal (c_Li mol of Li per m3 of film); the cathode film draws an
-anodic side current j = F c_e- dL/dt from the particle surface (see CathodeInterphaseCurrent).
+anodic side current j(x) = F c_e- g(x) from the particle surface (see CathodeInterphaseCurrent).
 """
 
 import pybamm
@@ -68,8 +73,9 @@ class BaseInterphase(pybamm.BaseSubModel):
         L.print_name = "L_film"
         return {f"{self.prefix} thickness [m]": L}
 
-    def _driving_factor(self, variables, T):
-        return pybamm.Scalar(1)
+    def _growth_rate(self, variables, T, i, L):
+        """dL/dt of the film [m.s-1]."""
+        return interphase_growth_rate(self.prefix, T, i, L)
 
     def _film_area_factor(self, variables):
         """Film area per unit electrode area."""
@@ -79,7 +85,7 @@ class BaseInterphase(pybamm.BaseSubModel):
         T = variables["X-averaged cell temperature [K]"]
         i = variables["Current collector current density [A.m-2]"]
         L = variables[f"{self.prefix} thickness [m]"]
-        growth = interphase_growth_rate(self.prefix, T, i, L, self._driving_factor(variables, T))
+        growth = self._growth_rate(variables, T, i, L)
         R_film = interphase_resistance(self.prefix, T, L, self._film_area_factor(variables))
         variables.update(
             {
@@ -124,12 +130,24 @@ class CathodeInterphase(BaseInterphase):
 
     prefix = "Cathode interphase"
 
-    def _driving_factor(self, variables, T):
+    def _growth_rate(self, variables, T, i, L):
+        """Area-weighted mean of the local rate g(x) (module docstring)."""
+        a = variables["Positive electrode surface area to volume ratio [m-1]"]
+        local = variables[f"{self.prefix} local growth rate [m.s-1]"]
+        return pybamm.x_average(a * local) / pybamm.x_average(a)
+
+    def _local_growth_rate(self, variables):
+        """g(x) = S(x) [k_lin (1 + gamma |i|) + k_par / L], S driven by the particles at x."""
+        i = variables["Current collector current density [A.m-2]"]
+        L = variables[f"{self.prefix} thickness [m]"]
+        T = variables["Positive electrode temperature [K]"]
         U = self._bounded_potential(variables)
         U_ox = pybamm.Parameter("Electrolyte oxidation onset potential [V]")
         alpha = pybamm.Parameter("Electrolyte oxidation transfer coefficient")
         F, R = self.param.F, self.param.R
-        return pybamm.exp(alpha * F * (U - U_ox) / (R * T))
+        S = pybamm.exp(alpha * F * (U - U_ox) / (R * T))
+        here = "positive electrode"
+        return interphase_growth_rate(self.prefix, T, pybamm.PrimaryBroadcast(i, here), pybamm.PrimaryBroadcast(L, here), S)
 
     def _bounded_potential(self, variables):
         """Surface OCP of the cathode, held inside the voltage window widened by POTENTIAL_MARGIN.
@@ -138,7 +156,7 @@ class CathodeInterphase(BaseInterphase):
         potential made the film, and so the cell voltage, overflow: the solver then failed
         to converge in every charge step without the bound.
         """
-        U = variables["X-averaged positive electrode open-circuit potential [V]"]
+        U = variables["Positive electrode open-circuit potential [V]"]
         lower = self.param.voltage_low_cut - POTENTIAL_MARGIN
         upper = self.param.voltage_high_cut + POTENTIAL_MARGIN
         return pybamm.maximum(pybamm.minimum(U, upper), lower)
@@ -148,12 +166,13 @@ class CathodeInterphase(BaseInterphase):
         return a * self.param.p.L
 
     def get_coupled_variables(self, variables):
+        variables[f"{self.prefix} local growth rate [m.s-1]"] = self._local_growth_rate(variables)
         variables = super().get_coupled_variables(variables)
         c_q = self._parameter("charge concentration [mol.m-3]")
-        j_side = self.param.F * c_q * variables[f"{self.prefix} growth rate [m.s-1]"]
-        a = variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
+        j_side = self.param.F * c_q * variables[f"{self.prefix} local growth rate [m.s-1]"]
+        a = variables["Positive electrode surface area to volume ratio [m-1]"]
         variables[f"{self.prefix} side-reaction current density [A.m-2]"] = j_side
         variables[f"{self.prefix} side-reaction current per electrode area [A.m-2]"] = (
-            j_side * a * self.param.p.L
+            pybamm.x_average(j_side * a) * self.param.p.L
         )
         return variables
