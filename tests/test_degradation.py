@@ -107,6 +107,18 @@ def test_cathode_interphase_follows_the_unbounded_tafel_law_through_a_cycle():
     assert v["Lower voltage cut-off [V]"] - POTENTIAL_MARGIN < U.min() < U.max() < v["Upper voltage cut-off [V]"] + POTENTIAL_MARGIN
 
 
+def test_cuhs_oxidises_from_its_measured_onset_and_nuhs_does_not():
+    """000 Sec. 3 (Fig. S21): LATP-CUHS oxidises from 3.59 V, NUHS keeps the computed 4.21 V limit.
+    The same 0.2C cycle to 4.2 V then grows a far thicker CEI on CUHS and costs it Coulombic efficiency."""
+    runs = {name: simulate_cycling(f"Cui2025_NCM811_{name}", cycles=1) for name in ("CUHS_CPS", "NUHS_TPW")}
+    onset = {name: r.parameter_values["Electrolyte oxidation onset potential [V]"] for name, r in runs.items()}
+    assert onset == {"CUHS_CPS": 3.59, "NUHS_TPW": 4.21}
+    gain = {name: np.ptp(r.solution["Cathode interphase thickness [m]"].entries) for name, r in runs.items()}
+    assert gain["CUHS_CPS"] > 100 * gain["NUHS_TPW"]
+    efficiency = {name: r.cycles[0]["coulombic_efficiency"] for name, r in runs.items()}
+    assert efficiency["CUHS_CPS"] < efficiency["NUHS_TPW"] - 0.05
+
+
 def test_films_add_their_ohmic_drop(values):
     current = 0.2 * values["Nominal cell capacity [A.h]"]
     t = [0, 1e-3]
