@@ -1,4 +1,5 @@
-"""Command line: ``pybamm-ssb cells``, ``simulate``, ``rate``, ``eis``, ``symmetric``, ``fit`` and ``reproduce``."""
+"""Command line: ``pybamm-ssb cells``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``, ``fit``
+and ``reproduce``."""
 
 import argparse
 import json
@@ -6,11 +7,11 @@ import sys
 
 import pybamm
 
-from .cells import UnknownCellError, cell_names, cell_summary
+from .cells import UnknownCellError, cell_names, cell_summary, get_cell
 from .experiments import ProtocolError
 from .fade_data import FadeDataError, read_fade_data
 from .fitting import FitError, fit_fade
-from .provenance import ParameterFileError
+from .provenance import KINDS, ParameterFileError
 from .simulate import SimulationFailed, simulate_cycling
 from .validation import ParameterError
 
@@ -23,6 +24,11 @@ def _parser():
 
     cells = sub.add_parser("cells", help="list the registered cells")
     cells.add_argument("--json", action="store_true", help="print a JSON list")
+
+    prov = sub.add_parser("provenance", help="where each parameter value of a cell comes from")
+    prov.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    prov.add_argument("--kind", choices=KINDS, help="only the values of this kind")
+    prov.add_argument("--json", action="store_true", help="print the table as JSON on stdout")
 
     sim = sub.add_parser("simulate", help="cycle a cell and report capacities")
     sim.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
@@ -82,8 +88,22 @@ def _cells(args):
     if args.json:
         print(json.dumps(rows, indent=2))
         return
+    width = max(len(row["name"]) for row in rows)
     for row in rows:
-        print(f"{row['name']:28s} {row['description']}")
+        print(f"{row['name']:{width}s}  {row['description']}")
+
+
+def _provenance(args):
+    table = {name: p for name, p in get_cell(args.cell).provenance.items() if args.kind in (None, p.kind)}
+    if args.json:
+        print(json.dumps({"cell": args.cell, "parameters": {name: {"kind": p.kind, "source": p.source}
+                                                            for name, p in table.items()}}, indent=2))
+        return
+    counts = ", ".join(f"{sum(p.kind == kind for p in table.values())} {kind}" for kind in KINDS)
+    print(f"{args.cell}: {len(table)} PyBaMM parameters ({counts})")
+    width = max((len(name) for name in table), default=0)
+    for name, p in table.items():
+        print(f"{name:{width}s}  {p.kind:8s}  {p.source}")
 
 
 def _simulate(args):
@@ -237,7 +257,7 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
     try:
-        {"cells": _cells, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
+        {"cells": _cells, "provenance": _provenance, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
          "eis": _eis}[args.command](args)
     except INPUT_ERRORS as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)

@@ -35,6 +35,24 @@ def test_cells_json_lists_every_cell_with_its_keys():
     assert by_name["Dandena2025_NCM_LNO_LPSCl"]["electrolyte"] == "Li6PS5Cl"
 
 
+def test_provenance_gives_kind_and_source_of_every_parameter(capsys):
+    from pybamm_ssb import get_cell
+
+    assert main(["provenance", NCM, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["cell"] == NCM
+    assert set(out["parameters"]) == set(get_cell(NCM).provenance)
+    loading = out["parameters"]["Positive electrode active material loading [kg.m-2]"]
+    assert loading["kind"] == "derived" and "cathodes/NCM811_Cui2025" in loading["source"]
+    assert main(["provenance", NCM, "--kind", "fitted", "--json"]) == 0
+    fitted = json.loads(capsys.readouterr().out)["parameters"]
+    assert fitted and {p["kind"] for p in fitted.values()} == {"fitted"}
+    assert "Anode interphase linear growth rate [m.s-1]" in fitted  # the NUHS rate, fitted to 000 Fig. 6e/f
+    assert main(["provenance", NCM, "--kind", "fitted"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{NCM}: {len(fitted)} PyBaMM parameters") and len(lines) == len(fitted) + 1
+
+
 def test_simulate_json_and_plot(tmp_path):
     plot = tmp_path / "v.png"
     out = run("simulate", NCM, "--cycles", "2", "--json", "--plot", str(plot))
@@ -68,6 +86,7 @@ def test_current_density_steps_equal_the_same_current_in_amps(capsys):
     "args, message",
     [
         (["simulate", "Cui2025_NOPE"], "unknown cell 'Cui2025_NOPE'"),
+        (["provenance", "Cui2025_NOPE"], "unknown cell 'Cui2025_NOPE'"),
         (["simulate", NCM, "--experiment", "Discharge at fast"], "cannot read step 'Discharge at fast'"),
         (["simulate", NCM, "--temperature", "-300"], "temperature must be between -50 and 150 C"),
         (["simulate", NCM, "--cycles", "0"], "cycles must be a whole number >= 1"),
