@@ -73,9 +73,11 @@ class BaseInterphase(pybamm.BaseSubModel):
         L.print_name = "L_film"
         return {f"{self.prefix} thickness [m]": L}
 
-    def _growth_rate(self, variables, T, i, L):
+    def _growth_rate(self, variables):
         """dL/dt of the film [m.s-1]."""
-        return interphase_growth_rate(self.prefix, T, i, L)
+        T = variables["X-averaged cell temperature [K]"]
+        i = variables["Current collector current density [A.m-2]"]
+        return interphase_growth_rate(self.prefix, T, i, variables[f"{self.prefix} thickness [m]"])
 
     def _film_area_factor(self, variables):
         """Film area per unit electrode area."""
@@ -85,7 +87,7 @@ class BaseInterphase(pybamm.BaseSubModel):
         T = variables["X-averaged cell temperature [K]"]
         i = variables["Current collector current density [A.m-2]"]
         L = variables[f"{self.prefix} thickness [m]"]
-        growth = self._growth_rate(variables, T, i, L)
+        growth = self._growth_rate(variables)
         R_film = interphase_resistance(self.prefix, T, L, self._film_area_factor(variables))
         variables.update(
             {
@@ -130,8 +132,8 @@ class CathodeInterphase(BaseInterphase):
 
     prefix = "Cathode interphase"
 
-    def _growth_rate(self, variables, T, i, L):
-        """Area-weighted mean of the local rate g(x) (module docstring)."""
+    def _growth_rate(self, variables):
+        """Area-weighted mean of the local rate g(x) (module docstring), set by get_coupled_variables."""
         a = variables["Positive electrode surface area to volume ratio [m-1]"]
         local = variables[f"{self.prefix} local growth rate [m.s-1]"]
         return pybamm.x_average(a * local) / pybamm.x_average(a)
