@@ -205,9 +205,10 @@ def test_dfn_cathode_interphase_grows_by_the_particles_at_each_place(values):
     # charge: side current drawn along the electrode = F c_q (film area) (L - L0)
     A = _area(values)
     side_charge = np.trapezoid(sol["Cathode interphase side-reaction current per electrode area [A.m-2]"].entries, sol.t) * A
-    a = sol["X-averaged positive electrode surface area to volume ratio [m-1]"].entries[-1]
-    film = F * values["Cathode interphase charge concentration [mol.m-3]"] * a * values["Positive electrode thickness [m]"] * (L[-1] - L[0]) * A
-    assert side_charge == pytest.approx(film, rel=1e-3)
+    a = sol["X-averaged positive electrode surface area to volume ratio [m-1]"].entries  # film area / volume
+    film_growth = np.trapezoid(a * sol["Cathode interphase growth rate [m.s-1]"].entries, sol.t)
+    film = F * values["Cathode interphase charge concentration [mol.m-3]"] * values["Positive electrode thickness [m]"] * film_growth * A
+    assert side_charge == pytest.approx(film, rel=1e-6)
     assert side_charge > 1e-4 * -current * sol.t[-1]
 
 
