@@ -12,10 +12,13 @@ from .experiments import ProtocolError
 from .fade_data import FadeDataError, read_fade_data
 from .fitting import FitError, fit_fade
 from .provenance import KINDS, ParameterFileError
+from .rate import rate_capability
+from .reproduce import RATE, TARGETS, TargetSelectionError, reproduce, select_targets
 from .simulate import SimulationFailed, simulate_cycling
 from .validation import ParameterError
 
-INPUT_ERRORS = (UnknownCellError, ProtocolError, ParameterError, ParameterFileError, FadeDataError, FitError)
+INPUT_ERRORS = (UnknownCellError, ProtocolError, ParameterError, ParameterFileError, FadeDataError, FitError,
+                TargetSelectionError)
 
 
 def _parser():
@@ -60,6 +63,8 @@ def _parser():
     rep = sub.add_parser("reproduce", help="simulate the documents' targets and compare")
     rep.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     rep.add_argument("--plots", metavar="DIR", help="write capacity-vs-cycle figures into DIR")
+    rep.add_argument("--only", metavar="PREFIX[,PREFIX]",
+                     help="only the targets whose id starts with one of these, e.g. 002 or 000-ncm")
     sym = sub.add_parser("symmetric", help="plate/strip a Li | electrolyte | Li cell of CELL's electrolyte")
     sym.add_argument("cell", help="registered cell name (its electrolyte and Li interface are used)")
     sym.add_argument("--current-density", type=float, required=True, metavar="MA_CM2",
@@ -169,9 +174,6 @@ def _fit(args):
 
 
 def _rate(args):
-    from .rate import rate_capability
-    from .reproduce import RATE, TARGETS
-
     try:
         rates = [float(r) for r in args.rates.split(",") if r.strip()]
     except ValueError:
@@ -191,9 +193,8 @@ def _rate(args):
 
 
 def _reproduce(args):
-    from .reproduce import TARGETS, reproduce
-
-    report = reproduce(progress=not args.json)
+    targets = select_targets(args.only.split(",")) if args.only is not None else TARGETS
+    report = reproduce(targets, progress=not args.json)
     rows = report.rows
     splits = {cell: split for cell, (_, split) in report.runs.items()}
     if args.plots:
@@ -204,10 +205,10 @@ def _reproduce(args):
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
         for run, (curve, split) in report.runs.items():
-            points = [(t.cycle, t.measured) for t in TARGETS if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
+            points = [(t.cycle, t.measured) for t in targets if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
             plot_fade(run, curve, points, split, folder / f"{run.replace(' ', '_')}.png")
         for (cell, test), curve in report.rates.items():
-            points = [(t.c_rate, t.measured) for t in TARGETS if t.cell == cell and t.rate_test == test]
+            points = [(t.c_rate, t.measured) for t in targets if t.cell == cell and t.rate_test == test]
             plot_rate(curve, points, folder / f"{cell}_rate_test.png")
     summary = report.summary()
     if args.json:

@@ -167,6 +167,21 @@ class Report(NamedTuple):
         return {kind: {"within_tolerance": sum(f), "targets": len(f)} for kind, f in flags.items()}
 
 
+class TargetSelectionError(ValueError):
+    """A target-id prefix that selects no target."""
+
+
+def select_targets(prefixes, targets=TARGETS):
+    """The targets whose id starts with one of ``prefixes`` (e.g. "002", "000-ncm", "003-sb-c60")."""
+    prefixes = [p.strip() for p in prefixes if p.strip()]
+    unmatched = [p for p in prefixes if not any(t.id.startswith(p) for t in targets)]
+    if not prefixes or unmatched:
+        documents = sorted({t.id.split("-")[0] for t in targets})
+        raise TargetSelectionError(f"no target id starts with {', '.join(repr(p) for p in unmatched) or 'an empty prefix'}; "
+                                   f"ids start with a document ({', '.join(documents)}), e.g. {targets[0].id}")
+    return tuple(t for t in targets if t.id.startswith(tuple(prefixes)))
+
+
 def reproduce(targets=TARGETS, progress=False):
     """Simulate every target (fade runs keyed by Target.run, rate tests by cell and sequence)."""
     cycles, rates = {}, {}

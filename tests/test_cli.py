@@ -87,6 +87,7 @@ def test_current_density_steps_equal_the_same_current_in_amps(capsys):
     [
         (["simulate", "Cui2025_NOPE"], "unknown cell 'Cui2025_NOPE'"),
         (["provenance", "Cui2025_NOPE"], "unknown cell 'Cui2025_NOPE'"),
+        (["reproduce", "--only", "009"], "no target id starts with '009'"),
         (["simulate", NCM, "--experiment", "Discharge at fast"], "cannot read step 'Discharge at fast'"),
         (["simulate", NCM, "--temperature", "-300"], "temperature must be between -50 and 150 C"),
         (["simulate", NCM, "--cycles", "0"], "cycles must be a whole number >= 1"),

@@ -6,7 +6,7 @@ import pytest
 
 from pybamm_ssb import cli
 from pybamm_ssb.fade import FadeSimulator, fit_parameters
-from pybamm_ssb.reproduce import TARGETS, reproduce
+from pybamm_ssb.reproduce import TARGETS, TargetSelectionError, reproduce, select_targets
 
 NUHS = [t for t in TARGETS if "NUHS" in t.cell]
 
@@ -35,15 +35,21 @@ def test_capacity_loss_split_closes_and_follows_the_states(report):
         assert split["resistance_rise_mAh_g"] > 0
 
 
-def test_reproduce_json_has_the_report_keys(capsys, monkeypatch, report):
-    monkeypatch.setattr("pybamm_ssb.reproduce.TARGETS", tuple(NUHS))
-    monkeypatch.setattr("pybamm_ssb.reproduce.reproduce", lambda progress=False: report)
-    assert cli.main(["reproduce", "--json"]) == 0
+def test_reproduce_json_has_the_report_keys(capsys):
+    chosen = select_targets(["000-lfp-nuhs"])
+    assert {t.id for t in chosen} == {"000-lfp-nuhs-c1", "000-lfp-nuhs-c100"}
+    assert cli.main(["reproduce", "--only", "000-lfp-nuhs", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     keys = {"id", "cell", "quantity", "condition", "unit", "measured", "simulated", "rel_error", "kind", "source"}
+    assert [t["id"] for t in out["targets"]] == [t.id for t in chosen]
     assert all(set(t) == keys for t in out["targets"])
-    fitted = [t for t in NUHS if t.kind == "fitted"]
-    assert out["summary"]["fitted"] == {"within_tolerance": len(fitted), "targets": len(fitted)}
+    assert out["summary"]["fitted"] == {"within_tolerance": 2, "targets": 2}
+    assert out["summary"]["predicted"] == {"within_tolerance": 0, "targets": 0}
+
+
+def test_an_unknown_target_prefix_names_the_documents():
+    with pytest.raises(TargetSelectionError, match=r"no target id starts with '009'.*\(000, 002, 003\)"):
+        select_targets(["002", "009"])
 
 
 LIU = [t for t in TARGETS if t.id.startswith(("003-lpscl", "003-sb"))]
@@ -85,12 +91,10 @@ def test_cps_lfp_interphase_rates_sit_just_below_the_capacity_cliff(cell):
     assert faster.min() < 0.5 * faster[0]
 
 
-def test_reproduce_plots_capacity_and_rate_curves(tmp_path, monkeypatch, capsys):
-    chosen = tuple(t for t in TARGETS if t.id in ("000-lfp-nuhs-c1", "002-j-0.1C", "002-j-2C"))
-    monkeypatch.setattr("pybamm_ssb.reproduce.TARGETS", chosen)
-    monkeypatch.setattr("pybamm_ssb.reproduce.reproduce", lambda progress=False: reproduce(chosen))
-    assert cli.main(["reproduce", "--json", "--plots", str(tmp_path)]) == 0
-    assert len(json.loads(capsys.readouterr().out)["targets"]) == 3
+def test_reproduce_plots_capacity_and_rate_curves(tmp_path, capsys):
+    assert cli.main(["reproduce", "--only", "000-lfp-nuhs-c1,002-j-0.1C,002-j-2C", "--json", "--plots", str(tmp_path)]) == 0
+    ids = [t["id"] for t in json.loads(capsys.readouterr().out)["targets"]]
+    assert ids == ["000-lfp-nuhs-c1", "000-lfp-nuhs-c100", "002-j-0.1C", "002-j-2C"]  # prefixes: c1 takes c100 too
     plots = sorted(tmp_path.iterdir())
     assert [p.name for p in plots] == ["Cui2025_LFP_NUHS_TPW.png", "Yang2026_LFP_PGPE_PLATP10J_rate_test.png"]
     assert all(p.stat().st_size > 10_000 for p in plots)
