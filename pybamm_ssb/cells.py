@@ -11,6 +11,7 @@ any electrolyte can be paired with any cathode:
 
 import functools
 import math
+import numbers
 from dataclasses import dataclass
 
 import pybamm
@@ -69,6 +70,11 @@ class _Recorder:
     def derive(self, key, value, formula, *inputs):
         refs = ", ".join(_ref(c, n) for c, n in inputs)
         self.set(key, value, "derived", f"{formula} [from {refs}]")
+
+
+def _shown(value, spec):
+    """``value`` in format ``spec``; a pybamm symbol (an input of a fit) is known only at solve time."""
+    return format(value, spec) if isinstance(value, numbers.Real) else "(set at solve time)"
 
 
 def _ref(component, name):
@@ -354,7 +360,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Positive electrode exchange-current density [A.m-2]",
           functions.cathode_exchange_current_function(j0_p, c_e0, itf.value("cathode_activation_energy_eV"), T_ref),
           "derived", f"j0 = R T / (F R_ct,cathode a L), R_ct,cathode = (1 - share) R_int A = {R_ct_p * 1e4:.1f} Ohm cm2, "
-          f"a = 3 eps / r, j0 = {j0_p:.4g} A/m2 at x = 0.5 and T_ref [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
+          f"a = 3 eps / r, j0 = {_shown(j0_p, '.4g')} A/m2 at x = 0.5 and T_ref [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
           f"{_ref(itf, 'cathode_activation_energy_eV')}, cathode recipe]")
     q_nom = ca.value("nominal_specific_capacity_mAh_g")
     capacity = loading * area * q_nom  # kg/m2 * m2 * mAh/g = (1e3 g)(1e-3 A.h/g) = A.h

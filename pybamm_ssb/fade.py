@@ -26,8 +26,6 @@ FITTABLE = {
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
 }
-# enter derived values whose provenance prints them (the cathode j0 via a = 3 eps / r): always numbers
-COMPOSED_AS_NUMBERS = {"cathode_active_fraction"}
 KEPT_BUILDS = 4  # built models a FadeSimulator keeps
 OHM_M2_TO_OHM_CM2 = 1e4
 
@@ -94,12 +92,11 @@ class FadeSimulator:
     The ``varied`` parameters enter the model as ``pybamm.InputParameter`` and each call
     solves it with their values. A model is built for each combination of everything else
     (cell, cycles, protocol, the other parameters); the last KEPT_BUILDS are kept, so a joint
-    fit over several cells or cycle counts builds each once. The cathode's active fraction
-    is always composed as a number (COMPOSED_AS_NUMBERS), so varying it rebuilds the model.
+    fit over several cells or cycle counts builds each once.
     """
 
     def __init__(self, varied):
-        self.varied = set(varied) - COMPOSED_AS_NUMBERS
+        self.varied = set(varied)
         self._built = OrderedDict()  # key -> CyclingSimulation, most recently used last
         self.last_run = None
 

@@ -45,6 +45,11 @@ def check_temperature(temperature_C):
         )
 
 
+def _is_input(value):
+    """A value built from pybamm.InputParameter (a fitted quantity), known only at solve time."""
+    return isinstance(value, pybamm.Symbol) and value.has_symbol_of_classes(pybamm.InputParameter)
+
+
 def _evaluate(value):
     return float(value.evaluate()) if isinstance(value, pybamm.Symbol) else float(value)
 
@@ -55,6 +60,8 @@ def check_parameter_values(values):
         if key not in values.keys():
             raise ParameterError(f"missing parameter '{key}'")
         value = values[key]
+        if _is_input(value):
+            continue  # set at solve time, within the range of the input it is made from
         if not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
             raise ParameterError(f"parameter '{key}' must be between {low:g} and {high:g}, got {value}")
     T_ref = values["Reference temperature [K]"]

@@ -262,8 +262,8 @@ YANG = "Yang2026_LFP_PGPE_PLATP10J"
 
 
 def test_fade_simulator_builds_once_and_matches_simulate_fade():
-    """Rates and contact loss enter the built model as inputs; the active fraction is composed as a
-    number and rebuilds it. Every call equals a fresh simulate_fade."""
+    """Rates, contact loss and the cathode's active fraction enter the built model as inputs, so
+    changing them does not rebuild it; every call equals a fresh simulate_fade."""
     simulator = FadeSimulator(["anode_interphase_rate", "cathode_contact_loss", "cathode_active_fraction"])
     runs, capacities = [], []
     for values in ({"anode_interphase_rate": 4.142, "cathode_contact_loss": 0.05, "cathode_active_fraction": 0.9},
@@ -274,10 +274,12 @@ def test_fade_simulator_builds_once_and_matches_simulate_fade():
         for quantity in ("discharge_capacity_mAh_g", "interface_resistance_ohm_cm2"):
             np.testing.assert_allclose(getattr(reused, quantity), getattr(fresh, quantity), rtol=1e-9)
         capacities.append(reused.discharge_capacity_mAh_g[-1])
-    assert runs[1] is runs[0] and runs[2] is not runs[1]
+    assert runs[2] is runs[1] is runs[0]
     assert capacities[0] > capacities[1] > capacities[2]  # each call saw its own values
+    simulator(YANG, 4, {"anode_interphase_rate": 6.0, "cathode_contact_loss": 0.1, "cathode_active_fraction": 0.9})
+    assert simulator.last_run is not runs[0]  # another cycle count is another build ...
     simulator(YANG, 3, {"anode_interphase_rate": 6.0, "cathode_contact_loss": 0.1, "cathode_active_fraction": 0.9})
-    assert simulator.last_run is runs[0]  # an earlier build is kept and used again
+    assert simulator.last_run is runs[0]  # ... and the earlier one is kept and used again
 
 
 def test_recovers_the_interphase_rate_of_the_real_model():

@@ -165,6 +165,12 @@ def test_unknown_names_raise_clear_errors():
 def test_an_override_must_be_a_number_or_an_input_parameter():
     with pytest.raises(ParameterFileError, match="value of 'particle_radius_um' must be a number"):
         get_cell(NCM, {"particle_radius_um": "3"})
+    # an input parameter flows into what is derived from it, whose provenance cannot print a number
+    cell = get_cell(NCM, {"electrochemically_active_fraction": pybamm.InputParameter("f")})
+    eps = cell.values["Positive electrode active material volume fraction"]
+    assert eps.evaluate(inputs={"f": 0.5}) == pytest.approx(0.5 / 0.8726 * get_cell(NCM).values[
+        "Positive electrode active material volume fraction"])
+    assert "j0 = (set at solve time) A/m2" in cell.provenance["Positive electrode exchange-current density [A.m-2]"].source
 
 
 def test_an_override_held_by_two_kinds_of_component_must_say_which():
