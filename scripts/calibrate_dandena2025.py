@@ -31,7 +31,7 @@ def _target(id):
     return next(t for t in TARGETS if t.id == id)
 
 
-SIMULATOR = FadeSimulator(["cathode_interphase_parabolic"])  # rebuilds only when the active fraction changes
+SIMULATOR = FadeSimulator(["cathode_interphase_parabolic", "cathode_active_fraction"])  # one build per cell and cycle count
 
 
 def _capacity(target, parameters):
