@@ -3,6 +3,7 @@ and ``reproduce``."""
 
 import argparse
 import json
+import os
 import sys
 
 import pybamm
@@ -260,12 +261,15 @@ def main(argv=None):
     try:
         {"cells": _cells, "provenance": _provenance, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
          "eis": _eis}[args.command](args)
+        sys.stdout.flush()  # inside the try: a reader that closed the pipe is caught below
     except INPUT_ERRORS as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 2
     except SimulationFailed as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader closed the pipe (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
     return 0
 
 

@@ -53,6 +53,12 @@ def test_provenance_gives_kind_and_source_of_every_parameter(capsys):
     assert lines[0].startswith(f"{NCM}: {len(fitted)} PyBaMM parameters") and len(lines) == len(fitted) + 1
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly():
+    reader = subprocess.run(f"{sys.executable} -m pybamm_ssb.cli provenance {NCM} | head -1", shell=True,
+                            capture_output=True, text=True, timeout=120)
+    assert reader.stdout.startswith(f"{NCM}: ") and reader.stderr == ""
+
+
 def test_simulate_json_and_plot(tmp_path):
     plot = tmp_path / "v.png"
     out = run("simulate", NCM, "--cycles", "2", "--json", "--plot", str(plot))
