@@ -53,6 +53,7 @@ def _parser():
     fit.add_argument("--fixed", metavar="NAME=VALUE,...",
                      help="comma-separated fittable parameters held at these values (in their file units)")
     fit.add_argument("--max-evaluations", type=int, metavar="N", help="stop after about N simulations")
+    fit.add_argument("--model", choices=["spme", "dfn"], default="spme")
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
     rate = sub.add_parser("rate", help="discharge capacity at each C-rate (the documents' rate test)")
@@ -151,7 +152,8 @@ def _fit(args):
         if not name or name in fixed or number is None:
             raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
         fixed[name] = number
-    result = fit_fade(args.cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True)
+    result = fit_fade(args.cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
+                      model=args.model)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:

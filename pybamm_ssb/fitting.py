@@ -190,7 +190,7 @@ def _print_progress(evaluation, values, rms):
 
 
 def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluations=None, simulator=None,
-             progress=None, specs=None):
+             progress=None, specs=None, model="spme"):
     """Fit ``parameters`` (short names) of ``cell`` to ``data`` (a FadeData).
 
     ``initial`` maps names to starting values (default: the cell's values); ``fixed`` maps other
@@ -200,7 +200,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     ``simulate_fade``) and ``specs`` default to ``pybamm_ssb.fade.FadeSimulator(parameters)``, which
     builds the model once for the whole fit, and ``fit_parameters(cell)``. ``progress`` is
     True (one line per simulation on stderr) or a callable ``progress(evaluation, values, rms)``
-    with ``rms`` None for a failed simulation.
+    with ``rms`` None for a failed simulation. ``model`` is the model class, "spme" or "dfn".
     """
     started = time.perf_counter()
     if specs is None:
@@ -231,7 +231,8 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
         if key not in evaluated:
             values = values_at(u)
             try:
-                curve = simulator(cell, n_cycles, fixed | values, c_rate=data.c_rate, temperature_C=data.temperature_C)
+                curve = simulator(cell, n_cycles, fixed | values, c_rate=data.c_rate, temperature_C=data.temperature_C,
+                                  model=model)
                 residual = _relative_residuals(curve, data)
             except (SimulationFailed, pybamm.SolverError):
                 curve, residual = None, np.full(n_points, FAILED_RESIDUAL)

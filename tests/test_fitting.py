@@ -37,7 +37,7 @@ SPECS = {
 }
 
 
-def analytic_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False):
+def analytic_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme"):
     """Q = Q0 (1 - a sqrt(n)) - b n,  R = R0 + c n."""
     p = {name: spec.value for name, spec in SPECS.items()} | (parameters or {})
     n = np.arange(1, cycles + 1)
@@ -206,6 +206,10 @@ def test_fixed_values_reach_every_simulation_and_are_checked():
 
     result = fit_fade("analytic", measured(), ["a", "b"], fixed={"c": TRUTH["c"]}, simulator=recording, specs=SPECS)
     assert all(call["c"] == TRUTH["c"] and set(call) == {"a", "b", "c"} for call in calls)
+    models = []
+    fit_fade("analytic", measured(), ["a"], simulator=lambda *a, model, **k: models.append(model) or analytic_fade(*a, **k),
+             specs=SPECS, model="dfn")
+    assert models and set(models) == {"dfn"}  # the chosen model class reaches every simulation
     assert result.parameters["b"]["value"] == pytest.approx(TRUTH["b"], rel=0.1)
     assert list(result.parameters) == ["a", "b"] and result.as_json()["fixed"] == {"c": TRUTH["c"]}
 
