@@ -84,6 +84,17 @@ CLASSES = {
 }
 
 
+OURS = {"SPMe": pybamm_ssb.SolidStateSPMe, "DFN": pybamm_ssb.SolidStateDFN}
+
+
+def sides_for(name, options):
+    """The two sides of class ``name``; ours with the cell's model options, if it has any."""
+    if not options:
+        return CLASSES[name]
+    model = OURS[name]
+    return {**CLASSES[name], "ours": (f"pybamm_ssb.{model.__name__}({options})", lambda: model(options))}
+
+
 def log(message):
     print(message, file=sys.stderr, flush=True)
 
@@ -177,10 +188,10 @@ def with_verdict(result):
     return result
 
 
-def warm_up(names, parameter_values):
+def warm_up(names, parameter_values, options):
     experiment = cycling_experiment(parameter_values, default_steps(parameter_values, C_RATE), 1)
     for name in names:
-        for side, (label, make_model) in CLASSES[name].items():
+        for side, (label, make_model) in sides_for(name, options).items():
             log(f"[warm-up] {label}, 1 cycle")
             run_once(make_model, parameter_values, experiment)
 
@@ -248,8 +259,10 @@ def print_table(report):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Time pybamm-ssb's SolidStateSPMe/DFN against PyBaMM's plain half-cell SPMe/DFN "
-        f"cycling {CELL} at {C_RATE:g}C."
+        f"cycling a registered cell (default {CELL}) at {C_RATE:g}C."
     )
+    parser.add_argument("--cell", default=CELL, help=f"registered cell to cycle (default {CELL}); ours gets the "
+                        "cell's own model options, e.g. the parallel regions of a pressed cell")
     parser.add_argument("--cycles", type=int, default=100, help="cycles per simulation (default 100)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per model; best is reported (default 3)")
     parser.add_argument(
@@ -276,18 +289,19 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
-    parameter_values = pybamm_ssb.get_cell(CELL).parameter_values
+    cell = pybamm_ssb.get_cell(args.cell)
+    parameter_values, options = cell.parameter_values, cell.meta["model_options"]
     steps = default_steps(parameter_values, C_RATE)
     experiment = cycling_experiment(parameter_values, steps, args.cycles)
     if not args.no_warmup:
-        warm_up(args.classes, parameter_values)
+        warm_up(args.classes, parameter_values, options)
     classes = {
-        name: with_verdict(benchmark_class(name, CLASSES[name], parameter_values, experiment, args.cycles,
+        name: with_verdict(benchmark_class(name, sides_for(name, options), parameter_values, experiment, args.cycles,
                                            args.repeats))
         for name in args.classes
     }
     report = {
-        "config": {"cell": CELL, "c_rate": C_RATE, "steps": steps, "cycles": args.cycles,
+        "config": {"cell": args.cell, "c_rate": C_RATE, "steps": steps, "cycles": args.cycles,
                    "repeats": args.repeats, "warmup": not args.no_warmup, "target_ratio": TARGET_RATIO},
         "machine": machine_info(),
         "classes": classes,

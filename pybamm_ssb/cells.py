@@ -380,11 +380,25 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Heat transfer coefficient [W.m-2.K-1]", 10.0, "assumed", "Unused in isothermal runs")
     r.set("Number of electrodes connected in parallel to make a cell", 1.0, "assumed", "Single coin cell")
     r.set("Number of cells connected in series to make a battery", 1.0, "assumed", "Single coin cell")
+    for electrode, metal, sigma in (("Negative", "copper", 5.96e7), ("Positive", "aluminium", 3.77e7)):
+        r.set(f"{electrode} current collector conductivity [S.m-1]", sigma, "assumed",
+              f"Bulk {metal} at 20 C; carries current between parallel regions of the area (interface heterogeneity)")
+        r.set(f"{electrode} current collector thickness [m]", 1e-5, "assumed", "Typical 10 um metal foil")
+        r.derive(f"{electrode} tab centre z-coordinate [m]", side, "electrode height: the regions connect at one edge",
+                 *geometry_inputs)
 
+    options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
+    if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):
+        options["interface heterogeneity"] = "lognormal"
     meta = dict(meta or {})
     meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"],
-                 "model_options": {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}})
+                 "model_options": options})
     return ComposedCell(name or f"{anode}|{electrolyte}|{cathode}|{assembly}", r.values, r.provenance, meta)
+
+
+def uneven_lithium_contact(spread):
+    """True if the lithium interface conducts unevenly: a spread > 0, or one set at solve time."""
+    return isinstance(spread, pybamm.Symbol) or spread > 0
 
 
 def _overridden(components, overrides):
@@ -463,6 +477,7 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
         an.value("creep_activation_energy_eV"), T_ref),
         f"v = i_ccd / (F c_Li) (p / p_ccd)^n Arrhenius = {v_ref:.3g} m/s at p_ccd", *creep_inputs)
     r.copy("Lithium interface roughness length [m]", an, "interface_roughness_length_um", 1e-6)
+    _lithium_interface_spread(r, itf, el)
 
     # cathode particle contact
     contraction = ca.value("volume_contraction_percent") / 100
@@ -474,6 +489,17 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
     r.derive("Cathode contact recovery rate [s-1]", functions.pressure_rate_function(rate, p),
              "1 / t_recovery at the assembly's stack pressure, proportional to pressure",
              (itf, "cathode_contact_recovery_time_h"), (itf, "stack_pressure_MPa"))
+
+
+def _lithium_interface_spread(r, itf, el):
+    """sigma of ln(local conductance) over the area: the assembly's own, or, for an assembly
+    whose contact follows the electrolyte's surface, kappa times its roughness (sigma = kappa R_q)."""
+    key, per_roughness = "Lithium interface conductance spread", "lithium_interface_spread_per_roughness_1_nm"
+    if itf.get(per_roughness) is None:
+        r.copy(key, itf, "lithium_interface_conductance_spread")
+        return
+    r.derive(key, itf.value(per_roughness) * el.value("surface_roughness_nm"), "kappa R_q",
+             (itf, per_roughness), (el, "surface_roughness_nm"))
 
 
 def _anode_interphase_lithium(r, el, family):

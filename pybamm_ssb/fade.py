@@ -25,6 +25,7 @@ FITTABLE = {
     "cathode_contact_loss": ("contact_loss_coefficient", "-"),
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
+    "lithium_interface_spread": ("lithium_interface_spread_per_roughness_1_nm", "1/nm"),
 }
 KEPT_BUILDS = 4  # built models a FadeSimulator keeps
 OHM_M2_TO_OHM_CM2 = 1e4

@@ -146,7 +146,8 @@ def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tem
     ``cell`` is a registered cell name or a ComposedCell. ``soc`` in [0, 1] places the
     cathode stoichiometry between its values at the lower (soc 0) and upper (soc 1)
     voltage limits of the cell (PyBaMM's initial-state calculation for half-cells).
-    ``model`` is "dfn" (default) or "spme".
+    ``model`` is "dfn" (default) or "spme". The lithium contact is taken as uniform: the
+    parallel regions of a pressed cell (option "interface heterogeneity") are not resolved.
     """
     from .models import MODELS
 

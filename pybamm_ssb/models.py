@@ -18,6 +18,12 @@ Package options
     keeps the Li contact at its initial value (a gel or liquid fills the voids, as for the
     membranes of 002, whose cells ask for it: ``get_cell(name).meta["model_options"]``);
     with "none" both contacts stay at their initial values.
+"interface heterogeneity" : "none" (default) or "lognormal"
+    "lognormal" splits the electrode area into parallel regions that share the terminal
+    voltage, the lithium interface of each conducting by a factor w_k (lognormal across the
+    area, mean 1, spread "Lithium interface conductance spread"): a poorly stacked cell
+    carries its current unevenly, and its worst-contacted regions strand their capacity
+    first as the films grow (submodels/interface_regions.py).
 """
 
 import pybamm
@@ -28,7 +34,11 @@ SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
     "interphases": ("growing", "none"),
     "contact loss": ("dynamic", "cathode", "none"),
+    "interface heterogeneity": ("none", "lognormal"),
 }
+# PyBaMM's 1+1D cell carries the parallel regions: z runs over the area, sorted by w_k
+REGION_OPTIONS = {"current collector": "potential pair", "dimensionality": 1}
+INTERFACE_REGIONS = 8
 FILMS = ("Anode interphase", "Cathode interphase")
 FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
 
@@ -45,7 +55,10 @@ def split_options(options):
                     f"option '{key}' must be one of {SSB_OPTIONS[key]}, got '{value}'"
                 )
             ssb[key] = value
-    for key, value in FORCED_PYBAMM_OPTIONS.items():
+    forced = dict(FORCED_PYBAMM_OPTIONS)
+    if ssb["interface heterogeneity"] != "none":
+        forced.update(REGION_OPTIONS)
+    for key, value in forced.items():
         if options.get(key, value) != value:
             raise pybamm.OptionError(f"solid-state cell models need '{key}': '{value}'")
         options[key] = value
@@ -90,6 +103,13 @@ class SolidStateMixin:
 
     def _has(self, mechanism):
         return self.ssb_options[mechanism] != "none"
+
+    @property
+    def default_var_pts(self):
+        var_pts = super().default_var_pts
+        if self._has("interface heterogeneity"):
+            var_pts["z"] = INTERFACE_REGIONS
+        return var_pts
 
     def set_interface_utilisation_submodel(self):
         super().set_interface_utilisation_submodel()

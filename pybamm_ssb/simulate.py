@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pybamm
 
-from .cells import get_cell
+from .cells import get_cell, uneven_lithium_contact
 from .experiments import cycling_experiment, default_steps, electrode_area_cm2, protocol_experiment
 from .models import MODELS
 from .validation import ParameterError, check_parameter_values, check_temperature
@@ -58,6 +58,12 @@ def solved_steps(cycle):
     empty solution, and passes no charge.
     """
     return [s for s in cycle.steps if s is not None and not isinstance(s, pybamm.EmptySolution)]
+
+
+def area_average(entries):
+    """A variable's entries averaged over the parallel regions of the area (option "interface
+    heterogeneity", regions x time), or as they are for a cell of one region."""
+    return entries.mean(axis=0) if entries.ndim == 2 else entries
 
 
 def step_capacity_mAh(step):
@@ -143,6 +149,8 @@ class CyclingSimulation:
                 steps = default_steps(values, get_cell(cell).meta["c_rate"])
             experiment = cycling_experiment(values, list(steps), cycles)
         options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
+        if uneven_lithium_contact(values["Lithium interface conductance spread"]):
+            options.setdefault("interface heterogeneity", "lognormal")  # a spread set on a uniform cell acts
         self.cell, self.cycles, self.temperature_C, self.values = cell, cycles, temperature_C, values
         self.simulation = pybamm.Simulation(
             MODELS[model](options),

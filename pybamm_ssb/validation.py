@@ -20,6 +20,7 @@ PHYSICAL_RANGES = {
     "Solid electrolyte grain-boundary capacitance [F.m-2]": (1e-12, 10.0),
     "Electrode height [m]": (1e-4, 1.0),
     "Electrode width [m]": (1e-4, 1.0),
+    "Lithium interface conductance spread": (0.0, 3.0),
 }
 # Functions of temperature (or of (c_e, T), (sto, T)) that must be positive at T_ref;
 # the grain-boundary resistance may be zero (membranes have no grain boundaries).

@@ -86,9 +86,11 @@ def test_variants_differ_only_in_electrolyte_and_assembly():
     tpw = get_cell("Cui2025_LFP_NUHS_TPW").values
     cps = get_cell("Cui2025_LFP_NUHS_CPS").values
     differing = {k for k in tpw if not _same(tpw[k], cps[k])}
-    # the Li side differs only by contact (intrinsic j0 shared, physics notes sec. 5)
+    # the Li side differs only by contact, its mean and its spread over the area (intrinsic j0
+    # shared, physics notes sec. 5)
     assert differing == {
         "Initial lithium interface contact fraction",
+        "Lithium interface conductance spread",
         "Positive electrode exchange-current density [A.m-2]",
     }
 

@@ -8,10 +8,13 @@ j0_Li is the intrinsic lithium exchange current and theta_Li the Li contact frac
 is already divided by it); j0_c is the cathode's exchange current at half lithiation and
 the initial electrolyte concentration, so that the value is comparable between cycles
 like an impedance taken at rest at 50 % state of charge; a is the active area of the cathode (which carries the cathode contact fraction)
-and L its thickness.
+and L its thickness. In parallel regions of the area the regions' resistances combine in
+parallel (submodels/interface_regions.py).
 """
 
 import pybamm
+
+from .interface_regions import parallel_resistance
 
 
 class InterfaceResistance(pybamm.BaseSubModel):
@@ -40,7 +43,8 @@ class InterfaceResistance(pybamm.BaseSubModel):
             {
                 "Lithium interface resistance [Ohm.m2]": R_li,
                 "Cathode interface resistance [Ohm.m2]": R_c,
-                "Interfacial resistance [Ohm.m2]": R_li + R_c,
+                "Local interfacial resistance [Ohm.m2]": R_li + R_c,
+                "Interfacial resistance [Ohm.m2]": parallel_resistance(R_li + R_c),
             }
         )
         return variables

@@ -9,10 +9,13 @@ v_creep(p, T). Voids open when stripping outruns creep; plating and creep close 
     d theta/dt = -(theta / h_v) max(0, v_strip - v_creep)
                  + ((1 - theta) / h_v) max(0, v_plate + v_creep - v_strip)
 
-h_v is the roughness length of the interface.
+h_v is the roughness length of the interface. With "interface heterogeneity" the utilisation
+of each region is theta w_k (submodels/interface_regions.py).
 """
 
 import pybamm
+
+from .interface_regions import conductance_factor
 
 
 def _initial_contact():
@@ -43,27 +46,34 @@ def contact_fraction_rate(theta, v, v_creep):
     return (closing - opening) / h_v
 
 
-class ConstantLithiumContact(pybamm.interface_utilisation.BaseModel):
+class _LithiumContact(pybamm.interface_utilisation.BaseModel):
+    def __init__(self, param, options):
+        super().__init__(param, "negative", options)
+
+    def _contact_variables(self, theta):
+        """PyBaMM's utilisation variables of contact ``theta``, times w_k in parallel regions."""
+        utilisation = theta
+        if self.options["dimensionality"] == 1:
+            utilisation = theta * conductance_factor()
+        variables = self._get_standard_interface_utilisation_variables(utilisation)
+        variables["Lithium metal interface contact fraction"] = theta
+        return variables
+
+
+class ConstantLithiumContact(_LithiumContact):
     """Contact fixed at its initial value (the assembly's)."""
 
-    def __init__(self, param, options):
-        super().__init__(param, "negative", options)
-
     def get_fundamental_variables(self):
-        theta = pybamm.PrimaryBroadcast(_initial_contact(), "current collector")
-        return self._get_standard_interface_utilisation_variables(theta)
+        return self._contact_variables(pybamm.PrimaryBroadcast(_initial_contact(), "current collector"))
 
 
-class LithiumVoidContact(pybamm.interface_utilisation.BaseModel):
+class LithiumVoidContact(_LithiumContact):
     """Contact lost to voids on stripping, regained by plating and creep."""
 
-    def __init__(self, param, options):
-        super().__init__(param, "negative", options)
-
     def get_fundamental_variables(self):
-        theta = pybamm.Variable("Lithium metal interface utilisation variable", domain="current collector")
+        theta = pybamm.Variable("Lithium metal interface contact fraction", domain="current collector")
         theta.print_name = "theta_Li"
-        return self._get_standard_interface_utilisation_variables(theta)
+        return self._contact_variables(theta)
 
     def get_coupled_variables(self, variables):
         i = variables["Current collector current density [A.m-2]"]
@@ -79,11 +89,11 @@ class LithiumVoidContact(pybamm.interface_utilisation.BaseModel):
         return variables
 
     def set_rhs(self, variables):
-        theta = variables["Lithium metal interface utilisation variable"]
+        theta = variables["Lithium metal interface contact fraction"]
         v = variables["Lithium stripping velocity [m.s-1]"]
         v_creep = variables["Lithium creep velocity [m.s-1]"]
         self.rhs = {theta: contact_fraction_rate(theta, v, v_creep)}
 
     def set_initial_conditions(self, variables):
-        theta = variables["Lithium metal interface utilisation variable"]
+        theta = variables["Lithium metal interface contact fraction"]
         self.initial_conditions = {theta: _initial_contact()}

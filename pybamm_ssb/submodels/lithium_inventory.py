@@ -5,7 +5,8 @@ Stripping (discharge, i > 0) and the anode interphase both take lithium from the
     dh/dt = -V_Li (i / F + dn_SEI/dt),
 
 with V_Li the molar volume of lithium and dn_SEI/dt the lithium bound into the interphase
-[mol.m-2.s-1]. The run stops when the foil is used up.
+[mol.m-2.s-1]; in parallel regions each region has its own h. The run stops when the foil
+is used up anywhere.
 """
 
 import pybamm
@@ -21,7 +22,7 @@ class LithiumMetalThickness(pybamm.BaseSubModel):
     def get_fundamental_variables(self):
         h = pybamm.Variable("Lithium metal thickness [m]", domain="current collector")
         h.print_name = "h_Li"
-        return {"Lithium metal thickness [m]": h}
+        return {"Lithium metal thickness [m]": h, "Area-averaged lithium metal thickness [m]": pybamm.z_average(h)}
 
     def set_rhs(self, variables):
         h = variables["Lithium metal thickness [m]"]

@@ -11,6 +11,7 @@ fraction scales the active material volume fraction, eps_s = theta_c eps_s,0: it
 both the capacity and the active area (PyBaMM then books the lithium left in cut-off
 particles as lost lithium). SPM-class models carry one theta_c driven by the average
 particle; the DFN one per place, driven by the particles there (dsto/dt = -3 j / (F R c_max)).
+In parallel regions of the area, each region has its own; the lost lithium is their sum.
 """
 
 import pybamm
@@ -53,8 +54,15 @@ class ParticleContactLoss(pybamm.active_material.LossActiveMaterial):
         variables.update(self._get_standard_active_material_change_variables(deps_dt))
         variables.update(
             {
-                "Cathode contact fraction": pybamm.x_average(eps) / pybamm.x_average(eps_0),
+                "Cathode contact fraction": pybamm.z_average(pybamm.x_average(eps) / pybamm.x_average(eps_0)),
                 "Cathode particle contraction rate [s-1]": contraction,
             }
         )
         return variables
+
+    def set_rhs(self, variables):
+        """PyBaMM's rhs, with the lost lithium [mol] summed over parallel regions of the area."""
+        super().set_rhs(variables)
+        for state in self.rhs:
+            if state.name.startswith("Loss of lithium"):
+                self.rhs[state] = pybamm.z_average(self.rhs[state])
