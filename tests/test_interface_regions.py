@@ -118,3 +118,11 @@ def test_the_voltage_budget_closes_on_the_area_average():
     residual = table["open-circuit voltage [V]"] - table[list(LOSS_COLUMNS)].sum(axis=1) - table["voltage [V]"]
     assert residual.abs().max() < 1e-4
     assert table["Li interface [V]"].iloc[-1] > 0
+
+
+def test_the_dfn_splits_into_the_same_regions():
+    """The single-ion LATP has no salt gradient, so the DFN's regions give the SPMe's capacity."""
+    spme, dfn = (simulate_cycling(CPS, cycles=2, model=m) for m in ("spme", "dfn"))
+    for a, b in zip(spme.cycles, dfn.cycles):
+        assert a["discharge_capacity_mAh_g"] == pytest.approx(b["discharge_capacity_mAh_g"], rel=1e-3)
+    assert dfn.solution["Current collector current density [A.m-2]"].entries.shape[0] == INTERFACE_REGIONS
