@@ -58,6 +58,7 @@ import pybamm
 
 import pybamm_ssb
 from pybamm_ssb.experiments import cycling_experiment, default_steps
+from pybamm_ssb.models import INTERFACE_REGIONS, REGION_OPTIONS
 from pybamm_ssb.simulate import active_mass_g, cycle_capacities
 
 CELL = "Cui2025_NCM811_NUHS_TPW"
@@ -85,14 +86,32 @@ CLASSES = {
 
 
 OURS = {"SPMe": pybamm_ssb.SolidStateSPMe, "DFN": pybamm_ssb.SolidStateDFN}
+PLAIN = {"SPMe": pybamm.lithium_ion.SPMe, "DFN": pybamm.lithium_ion.DFN}
+
+
+def _in_regions(plain):
+    """PyBaMM's plain 1+1D half-cell with as many z points as our model has regions."""
+
+    class Regions(plain):
+        @property
+        def default_var_pts(self):
+            return {**super().default_var_pts, "z": INTERFACE_REGIONS}
+
+    return Regions
 
 
 def sides_for(name, options):
-    """The two sides of class ``name``; ours with the cell's model options, if it has any."""
+    """The two sides of class ``name``. With the cell's model options ours gets them, and if
+    they split the area into parallel regions, plain is PyBaMM's 1+1D model of as many points."""
     if not options:
         return CLASSES[name]
     model = OURS[name]
-    return {**CLASSES[name], "ours": (f"pybamm_ssb.{model.__name__}({options})", lambda: model(options))}
+    sides = {**CLASSES[name], "ours": (f"pybamm_ssb.{model.__name__}({options})", lambda: model(options))}
+    if options.get("interface heterogeneity", "none") != "none":
+        plain, plain_options = _in_regions(PLAIN[name]), {"working electrode": "positive", **REGION_OPTIONS}
+        sides["plain"] = (f"pybamm.lithium_ion.{name}({plain_options}), {INTERFACE_REGIONS} z points",
+                          lambda: plain(plain_options))
+    return sides
 
 
 def log(message):
