@@ -307,6 +307,20 @@ def test_recovers_the_interphase_rate_of_the_real_model():
     assert result.warnings == []
 
 
+def test_recovers_the_contact_spread_of_a_pressed_cell():
+    """The CUHS LFP cell's first 15 cycles at 0.2C, 0.5 % noise: kappa (sigma = kappa R_q) is
+    recovered from a start 30 % high, its regions built once for the whole fit."""
+    cell, truth = "Cui2025_LFP_CUHS_CPS", 0.01308
+    curve = simulate_fade(cell, 15)
+    noise = 1 + 0.005 * np.random.default_rng(3).standard_normal(15)
+    data = read_fade_data(pd.DataFrame({"cycle": curve.cycle, "discharge_capacity_mAh_g": curve.discharge_capacity_mAh_g * noise}))
+    result = fit_fade(cell, data, ["lithium_interface_spread"], initial={"lithium_interface_spread": 1.3 * truth})
+    fitted = result.parameters["lithium_interface_spread"]
+    assert fitted["value"] == pytest.approx(truth, rel=0.1)
+    assert abs(fitted["value"] - truth) < 2 * fitted["stderr"]
+    assert result.warnings == [] and result.at_bound == []
+
+
 # --- command line -----------------------------------------------------------------------------
 
 def run(*args):
