@@ -18,7 +18,7 @@ from typing import NamedTuple
 from .experiments import electrode_area_cm2
 from .fade import simulate_fade
 from .rate import rate_capability
-from .simulate import solved_steps
+from .simulate import discharge_step
 
 F = 96485.33212
 
@@ -139,8 +139,7 @@ TARGETS += (
 
 
 def _discharge_start(cycle, name):
-    discharge = next(step for step in solved_steps(cycle) if step["Current [A]"].entries[-1] > 0)
-    return discharge[name].entries[0]
+    return discharge_step(cycle)[name].entries[0]
 
 
 def mechanism_split(curve):

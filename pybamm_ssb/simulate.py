@@ -60,6 +60,11 @@ def solved_steps(cycle):
     return [s for s in cycle.steps if s is not None and not isinstance(s, pybamm.EmptySolution)]
 
 
+def discharge_step(cycle):
+    """The cycle's discharge: its first solved step that ends passing positive current."""
+    return next(step for step in solved_steps(cycle) if step["Current [A]"].entries[-1] > 0)
+
+
 def area_average(entries):
     """A variable's entries averaged over the parallel regions of the area (option "interface
     heterogeneity", regions x time), or as they are for a cell of one region."""
@@ -165,7 +170,7 @@ class CyclingSimulation:
         try:
             solution = self.simulation.solve(callbacks=callbacks, inputs=inputs)
         except pybamm.SolverError as error:
-            raise SimulationFailed(f"solver failed in the first step: {error}", None) from error
+            raise SimulationFailed(f"the solver stopped before a cycle could be kept: {error}", None) from error
         mass = active_mass_g(self.values)
         result = CyclingResult(self.cell, self.temperature_C, solution, mass, cycle_capacities(solution, mass),
                                self.values)

@@ -8,7 +8,7 @@ import pytest
 from pybamm_ssb import cli
 from pybamm_ssb.cells import get_cell
 from pybamm_ssb.experiments import ProtocolError
-from pybamm_ssb.rate import rate_capability
+from pybamm_ssb.rate import DEFAULT_RATES, rate_capability
 from pybamm_ssb.reproduce import RATE, TARGETS
 
 YANG = "Yang2026_LFP_PGPE_PLATP10J"
@@ -68,3 +68,12 @@ def test_a_rate_whose_steps_cannot_start_counts_zero_capacity():
     q = rate_capability(cell, (0.5, 2.0), parameter_values=values).discharge_capacity_mAh_g
     assert q[0] > 140.0
     assert q[1] == 0.0
+
+
+def test_a_rate_that_cannot_start_at_all_does_not_stop_the_test():
+    """The pressed CUHS NCM811 cell, discharged to 2.8 V, is beyond both cut-offs at 2C (its
+    charge and its discharge start outside the window): that rate delivers nothing, and the
+    0.1C cycle after it still runs (PyBaMM alone stops the experiment at such a cycle)."""
+    q = rate_capability("Cui2025_NCM811_CUHS_CPS", (*DEFAULT_RATES, 0.1)).discharge_capacity_mAh_g
+    assert DEFAULT_RATES[-1] == 2.0 and q[-2] == 0.0
+    assert q[-1] > 100.0 and q[0] > 100.0
