@@ -115,7 +115,9 @@ class SolidStateMixin:
         super().set_interface_utilisation_submodel()
         voids = self.ssb_options["contact loss"] == "dynamic"
         contact = submodels.LithiumVoidContact if voids else submodels.ConstantLithiumContact
-        self.submodels["Negative interface utilisation"] = contact(self.param, self.options)
+        self.submodels["Negative interface utilisation"] = contact(
+            self.param, self.options, in_regions=self._has("interface heterogeneity")
+        )
 
     def set_active_material_submodel(self):
         super().set_active_material_submodel()

@@ -47,13 +47,14 @@ def contact_fraction_rate(theta, v, v_creep):
 
 
 class _LithiumContact(pybamm.interface_utilisation.BaseModel):
-    def __init__(self, param, options):
+    def __init__(self, param, options, in_regions=False):
         super().__init__(param, "negative", options)
+        self.in_regions = in_regions  # the area split into parallel regions (models: "interface heterogeneity")
 
     def _contact_variables(self, theta):
         """PyBaMM's utilisation variables of contact ``theta``, times w_k in parallel regions."""
         utilisation = theta
-        if self.options["dimensionality"] == 1:
+        if self.in_regions:
             utilisation = theta * conductance_factor()
         variables = self._get_standard_interface_utilisation_variables(utilisation)
         variables["Lithium metal interface contact fraction"] = theta
