@@ -41,6 +41,8 @@ Usage
     .venv/bin/python benchmarks/cycling_benchmark.py --json           # JSON on stdout only
     .venv/bin/python benchmarks/cycling_benchmark.py --json out.json  # table + JSON file
     .venv/bin/python benchmarks/cycling_benchmark.py --classes SPMe
+    .venv/bin/python benchmarks/cycling_benchmark.py --cell Cui2025_LFP_CUHS_CPS --classes SPMe
+                      # a pressed cell's 8 parallel regions against PyBaMM's 1+1D SPMe of 8 z points
 
 Progress goes to stderr. The script asserts nothing about the times: it reports them.
 """
