@@ -42,6 +42,8 @@ import pybamm
 from scipy.optimize import least_squares
 from scipy.signal import find_peaks
 
+from .cells import uneven_lithium_contact
+from .submodels.interface_regions import region_conductance_factors
 from .validation import ParameterError, check_temperature
 
 # The cathode's catholyte is a transmission line; with PyBaMM's default 20 points its
@@ -139,6 +141,14 @@ def electrode_area_m2(parameter_values):
     return parameter_values["Electrode height [m]"] * parameter_values["Electrode width [m]"]
 
 
+def _region_contact_factors(values):
+    """w_k of the regions of a cell whose Li interface conducts unevenly; [1.0] if uniform."""
+    from .models import INTERFACE_REGIONS
+
+    spread = values["Lithium interface conductance spread"]
+    return region_conductance_factors(spread, INTERFACE_REGIONS) if uneven_lithium_contact(spread) else np.ones(1)
+
+
 def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, temperature_C=None, model="dfn",
                    var_pts=None):
     """Impedance spectrum of a cell at rest at ``soc`` [Ohm cm2].
@@ -146,8 +156,17 @@ def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tem
     ``cell`` is a registered cell name or a ComposedCell. ``soc`` in [0, 1] places the
     cathode stoichiometry between its values at the lower (soc 0) and upper (soc 1)
     voltage limits of the cell (PyBaMM's initial-state calculation for half-cells).
-    ``model`` is "dfn" (default) or "spme". The lithium contact is taken as uniform: the
-    parallel regions of a pressed cell (option "interface heterogeneity") are not resolved.
+    ``model`` is "dfn" (default) or "spme".
+
+    A cell whose lithium interface conducts unevenly (a pressed cell, option "interface
+    heterogeneity") is its N equal regions in parallel,
+
+        Z = 1 / <1 / Z_k>,
+
+    Z_k the spectrum of a uniform cell with Li contact theta w_k (submodels/interface_regions.py).
+    At rest the collectors that join the regions carry no current, so they are left out.
+    (PyBaMM's 1+1D half-cell DFN itself cannot be linearised at rest: the harmonic mean it
+    takes of the separator's current has no derivative at zero current.)
     """
     from .models import MODELS
 
@@ -157,9 +176,15 @@ def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tem
         raise ImpedanceInputError(f"model must be one of {sorted(MODELS)}, got '{model}'")
     cell = _cell(cell)
     values = _parameter_values(cell, temperature_C)
+    factors = _region_contact_factors(values)
+    contact = "Initial lithium interface contact fraction"
+    theta = values[contact]
+    values.update({contact: "[input]"})
     sim = pybamm.EISSimulation(MODELS[model](dict(CELL_OPTIONS)), parameter_values=values,
                                var_pts=var_pts or DEFAULT_VAR_PTS)
-    z_ohm = np.asarray(sim.solve(f, initial_soc=float(soc)).impedance)
+    admittance = np.mean([1 / np.asarray(sim.solve(f, inputs={contact: theta * w}, initial_soc=float(soc)).impedance)
+                          for w in factors], axis=0)
+    z_ohm = 1 / admittance
     area_cm2 = electrode_area_m2(values) * 1e4
     return Spectrum.from_complex(f, z_ohm * area_cm2, area_cm2, f"{cell.name} at SOC {soc:g}")
 
@@ -208,7 +233,8 @@ def model_elements(cell, soc=0.5, temperature_C=None):
     "grain_boundary", "anode_interface" (R T / (F j0 theta_0), Li double layer),
     "cathode_interface" (R T / (F j0 a L), double layer over the particle surface a L) and
     "catholyte" (ionic resistance L / (kappa eps^b) of the composite cathode; no C), plus
-    "dc_ohm_cm2"/"dc_ohm": R_b + R_gb + R_Li + de-Levie DC value of the cathode. These are
+    "dc_ohm_cm2"/"dc_ohm": R_b + R_gb + R_Li + de-Levie DC value of the cathode (of a cell
+    in regions, these sums with R_Li / w_k in parallel; R_Li is their parallel value). These are
     what a fit of a simulated spectrum should recover; the model takes them from the
     documents' R_bulk, R_gb and R_int (cells.py)."""
     _check_soc(soc)
@@ -252,8 +278,8 @@ def model_elements(cell, soc=0.5, temperature_C=None):
             entry.update({"C_F_cm2": C * 1e-4, "C_F": C * 1e-4 * area_cm2,
                           "f_Hz": 1 / (2 * math.pi * R * C) if R * C > 0 else None})
         out[name] = entry
-    dc = (rc["bulk"][0] + rc["grain_boundary"][0] + rc["anode_interface"][0]
-          + _transmission_line_dc(rc["catholyte"][0], rc["cathode_interface"][0])) * 1e4
+    rest = rc["bulk"][0] + rc["grain_boundary"][0] + _transmission_line_dc(rc["catholyte"][0], rc["cathode_interface"][0])
+    dc = 1e4 / np.mean(1 / (rest + rc["anode_interface"][0] / _region_contact_factors(values)))
     out["dc_ohm_cm2"] = dc
     out["dc_ohm"] = dc / area_cm2
     out["area_cm2"] = area_cm2

@@ -132,6 +132,36 @@ def test_dc_and_high_frequency_limits(wide):
     assert np.all(np.diff(spectrum.frequency_Hz) > 0)
 
 
+def test_a_pressed_cell_is_its_regions_in_parallel():
+    """CUHS-CPS (spread 1.8): the regions' spectra in parallel equal PyBaMM's own spectrum of
+    the 1+1D SPMe, whose regions are joined by current collectors."""
+    import pybamm
+
+    from pybamm_ssb.cells import get_cell
+    from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
+
+    spectrum = imp.cell_impedance(CUHS_CPS, model="spme", points_per_decade=3)
+    options = dict(imp.CELL_OPTIONS, **{"interface heterogeneity": "lognormal"})
+    sim = pybamm.EISSimulation(SolidStateSPMe(options), parameter_values=get_cell(CUHS_CPS).parameter_values,
+                               var_pts=dict(imp.DEFAULT_VAR_PTS, z=INTERFACE_REGIONS))
+    direct = np.asarray(sim.solve(spectrum.frequency_Hz, initial_soc=0.5).impedance) * spectrum.area_cm2
+    assert np.abs(spectrum.z / direct - 1).max() < 1e-4
+
+
+def test_uneven_contact_crowds_the_current_into_the_better_regions(cell_fits):
+    """With the Li interface's parallel resistance unchanged, a spread raises the cell's DC
+    resistance: the poorly contacted regions carry little current, so the electrolyte and
+    cathode of the others carry it all. DC = 1 / <1 / (R_series + R_Li / w_k)>."""
+    spectrum, fit = cell_fits[CUHS_CPS]
+    model = imp.model_elements(CUHS_CPS, soc=0.5)
+    tail = fit.element_impedance("diffusion", [spectrum.frequency_Hz[0]])[0] / spectrum.area_cm2
+    dc = spectrum.z_ohm.real[0] - tail.real
+    assert close(dc, model["dc_ohm"], 0.005), (dc, model["dc_ohm"])
+    uniform = (model["bulk"]["R_ohm"] + model["grain_boundary"]["R_ohm"] + model["anode_interface"]["R_ohm"]
+               + imp._transmission_line_dc(model["catholyte"]["R_ohm"], model["cathode_interface"]["R_ohm"]))
+    assert dc > 1.3 * uniform
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"soc": -0.1}, "soc must be between 0 and 1"),
     ({"soc": 1.5}, "soc must be between 0 and 1"),

@@ -9,8 +9,10 @@ spread sigma (the standard deviation of ln w) and mean 1:
     w(q) = exp(sigma Phi^-1(q)) / <exp(sigma Phi^-1(q))>,    q = z / L_z
 
 q is the area fraction, sorted by w, and Phi^-1 the standard normal quantile. w scales the
-local contact (exchange current and film conductance), so the interface's parallel
-conductance, which impedance measures, is that of the uniform cell at any sigma.
+local contact (exchange current and film conductance), so the Li interface's parallel
+conductance is that of the uniform cell at any sigma. The cell's is lower: the current
+crowds into the better regions, whose electrolyte and cathode then carry all of it
+(impedance.cell_impedance).
 
 The regions are PyBaMM's 1+1D cell with z as the area coordinate (models.INTERFACE_REGIONS
 of them, at the midpoints of equal areas). They discretise a continuous spread: the fade of
@@ -24,6 +26,7 @@ import pybamm
 from scipy.stats import norm
 
 _AREA_FRACTION = np.linspace(1e-4, 1 - 1e-4, 2001)
+_PROBIT = norm.ppf(_AREA_FRACTION)
 
 
 def area_fraction():
@@ -34,9 +37,17 @@ def area_fraction():
 def conductance_factor():
     """w(q) of the module docstring (mean 1 over the area)."""
     sigma = pybamm.Parameter("Lithium interface conductance spread")
-    probit = pybamm.Interpolant(_AREA_FRACTION, norm.ppf(_AREA_FRACTION), area_fraction(), name="probit")
+    probit = pybamm.Interpolant(_AREA_FRACTION, _PROBIT, area_fraction(), name="probit")
     w = pybamm.exp(sigma * probit)
     return w / pybamm.z_average(w)
+
+
+def region_conductance_factors(sigma, regions):
+    """w_k of ``regions`` equal regions, at their midpoints q_k = (k - 1/2) / N as the
+    discretised model has them (same probit table, mean 1 over the regions)."""
+    q = (np.arange(regions) + 0.5) / regions
+    w = np.exp(sigma * np.interp(q, _AREA_FRACTION, _PROBIT))
+    return w / w.mean()
 
 
 def parallel_resistance(R):
