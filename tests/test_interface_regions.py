@@ -8,7 +8,7 @@ from pybamm_ssb.cells import get_cell
 from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
 from pybamm_ssb.simulate import simulate_cycling
 from pybamm_ssb.validation import ParameterError
-from pybamm_ssb.voltage_budget import LOSS_COLUMNS, voltage_losses
+from pybamm_ssb.voltage_budget import LOSS_COLUMNS, OCV, _losses, voltage_losses
 
 CPS = "Cui2025_LFP_CUHS_CPS"
 UNIFORM = {"interface heterogeneity": "none"}
@@ -110,13 +110,19 @@ def test_a_negative_spread_is_refused_by_name():
 
 
 def test_the_voltage_budget_closes_on_the_area_average():
-    """The balance V = U - sum of losses holds for the area averages (to 0.1 mV)."""
-    run = simulate_cycling(CPS, steps=["Discharge at 0.2C for 1 hour"], parameter_values=_values(1.5))
-    step = run.solution.cycles[0].steps[0]
-    assert step["Lithium metal interface reaction overpotential [V]"].entries.shape[0] == INTERFACE_REGIONS
-    table = voltage_losses(step)
-    residual = table["open-circuit voltage [V]"] - table[list(LOSS_COLUMNS)].sum(axis=1) - table["voltage [V]"]
-    assert residual.abs().max() < 1e-4
+    """The balance V = U - sum of losses holds in each region, against its own voltage, and for
+    the area averages, against the terminal voltage (to 10 uV, as with one region). The NCM811
+    CUHS-CPS cell at 0.2C: its regions' voltages differ from the terminal voltage by up to 0.5 mV
+    (the solver's tolerance), which the current collectors term carries."""
+    run = simulate_cycling("Cui2025_NCM811_CUHS_CPS")
+    for step in run.solution.cycles[0].steps:
+        assert step["Lithium metal interface reaction overpotential [V]"].entries.shape[0] == INTERFACE_REGIONS
+        table = voltage_losses(step)
+        residual = table["open-circuit voltage [V]"] - table[list(LOSS_COLUMNS)].sum(axis=1) - table["voltage [V]"]
+        assert residual.abs().max() < 1e-5
+        losses = _losses(lambda name, missing=None: step[name].entries)  # regions x time
+        in_regions = sum(value for key, value in losses.items() if key != "current collectors [V]")
+        assert np.abs(step[OCV].entries - in_regions - step["Local voltage [V]"].entries).max() < 1e-5
     assert table["Li interface [V]"].iloc[-1] > 0
 
 
