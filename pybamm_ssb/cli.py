@@ -4,6 +4,7 @@ and ``reproduce``."""
 import argparse
 import json
 import os
+import re
 import sys
 
 import pybamm
@@ -209,7 +210,7 @@ def _reproduce(args):
         folder.mkdir(parents=True, exist_ok=True)
         for run, (curve, split) in report.runs.items():
             points = [(t.cycle, t.measured) for t in targets if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
-            plot_fade(run, curve, points, split, folder / f"{run.replace(' ', '_')}.png")
+            plot_fade(run, curve, points, split, folder / f"{re.sub(r'[^A-Za-z0-9.-]+', '_', run)}.png")
         for (cell, test), curve in report.rates.items():
             points = [(t.c_rate, t.measured) for t in targets if t.cell == cell and t.rate_test == test]
             plot_rate(curve, points, folder / f"{cell}_rate_test.png")
@@ -217,10 +218,12 @@ def _reproduce(args):
     if args.json:
         print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits, "summary": summary}, indent=2))
         return
-    print(f"{'target':20s} {'measured':>9s} {'simulated':>9s} {'error':>7s}  kind       source")
+    bounds = {t.id: {"at most": "<=", "at least": ">="}.get(t.bound, "") for t in targets}
+    print(f"{'target':24s} {'measured':>9s} {'simulated':>9s} {'error':>7s}  kind       source")
     for r in rows:
         mark = "" if report.met[r["id"]] else "  (outside tolerance)"
-        print(f"{r['id']:20s} {r['measured']:9.1f} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  "
+        measured = f"{bounds[r['id']]}{r['measured']:.1f}"
+        print(f"{r['id']:24s} {measured:>9s} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  "
               f"{r['source']}{mark}")
     print("\n" + "; ".join(f"{kind}: {s['within_tolerance']} of {s['targets']} within tolerance"
                            for kind, s in summary.items()))

@@ -1,6 +1,7 @@
 """The reproduction report on the 000 NUHS-TPW cells (fitted targets) and its mechanism split."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -8,8 +9,9 @@ import pytest
 from pybamm_ssb import cli
 from pybamm_ssb.fade import simulate_fade
 from pybamm_ssb.reproduce import TARGETS, TargetSelectionError, reproduce, select_targets
+from pybamm_ssb.simulate import discharge_step
 
-NUHS = [t for t in TARGETS if "NUHS" in t.cell]
+NUHS = [t for t in TARGETS if "NUHS" in t.cell and t.current_density_mA_cm2 is None]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,34 @@ def test_reproduce_json_has_the_report_keys(capsys):
     assert all(set(t) == keys for t in out["targets"])
     assert out["summary"]["fitted"] == {"within_tolerance": 2, "targets": 2}
     assert out["summary"]["predicted"] == {"within_tolerance": 0, "targets": 0}
+
+
+def test_a_bound_runs_at_its_current_density_and_is_met_on_its_side(tmp_path, capsys):
+    """000 Fig. S18: at 0.3 mA/cm2 the welded LFP cell keeps over 100 mAh/g (predicted, met)."""
+    welded = next(t for t in TARGETS if t.id == "000-lfp-0.3mA-tpw")
+    assert welded.condition == "cycle 50 at 0.3 mA/cm2; at least 100 mAh/g"
+    assert welded.within_tolerance(100.5) and not welded.within_tolerance(99.5)
+    assert cli.main(["reproduce", "--only", welded.id, "--plots", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"000-lfp-0.3mA-tpw\s+>=100.0\s+1[0-9]{2}\.[0-9]\s", out), out
+    assert [p.name for p in tmp_path.iterdir()] == ["Cui2025_LFP_NUHS_TPW_at_0.3_mA_cm2.png"]
+    report = reproduce((welded,))
+    curve, _ = report.runs[welded.run]
+    values = curve.result.parameter_values
+    area_cm2 = values["Electrode height [m]"] * values["Electrode width [m]"] * 1e4
+    current = discharge_step(curve.result.solution.cycles[0])["Current [A]"].entries
+    assert np.allclose(current / area_cm2 * 1e3, 0.3, rtol=1e-6)  # mA/cm2
+    assert report.met[welded.id]
+
+
+@pytest.mark.xfail(strict=True, reason="000 Fig. S18: the pressed cell falls below 50 mAh/g at 0.3 mA/cm2. "
+                   "The model keeps 120.6: at the NUHS pellet's small spread (sigma 0.19) the pressed and "
+                   "welded cells differ only by 382 Ohm of interface, 22 mV at this current, and plating "
+                   "closes each cycle's voids again. 000 shows micro-cracks and irregular deposits "
+                   "in the pressed cell (Fig. 5g, S19), which the model does not have.")
+def test_a_pressed_cell_fails_at_0p3_mA_cm2():
+    pressed = next(t for t in TARGETS if t.id == "000-lfp-0.3mA-cps")
+    assert reproduce((pressed,)).met[pressed.id]
 
 
 def test_an_unknown_target_prefix_names_the_documents():
