@@ -653,6 +653,8 @@ def eis_report(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tempera
         "fit": fit.as_json(),
         "interface_resistance_ohm": fit.interface_resistance("ohm"),
         "model_elements": expected,
+        "li_contact_regions": len(_region_contact_factors(values)),
+        "li_contact_spread": float(values["Lithium interface conductance spread"]),
     }
     return report, spectrum, fit
 
@@ -677,4 +679,8 @@ def format_eis_report(report):
     lines.append("* apex outside the simulated frequency range")
     lines.append(f"interfacial resistance (sum of interface elements): {report['interface_resistance_ohm']:.1f} Ohm "
                  f"(parameters: {expected['anode_interface']['R_ohm'] + expected['cathode_interface']['R_ohm']:.1f} Ohm)")
+    if report["li_contact_regions"] > 1:
+        lines.append(f"uneven Li contact (spread {report['li_contact_spread']:.2f}): {report['li_contact_regions']} regions "
+                     f"in parallel, DC resistance {expected['dc_ohm']:.1f} Ohm. The current crowds into the "
+                     "better-contacted regions, and the fit books the extra resistance as interface.")
     return "\n".join(lines)

@@ -160,6 +160,9 @@ def test_uneven_contact_crowds_the_current_into_the_better_regions(cell_fits):
     uniform = (model["bulk"]["R_ohm"] + model["grain_boundary"]["R_ohm"] + model["anode_interface"]["R_ohm"]
                + imp._transmission_line_dc(model["catholyte"]["R_ohm"], model["cathode_interface"]["R_ohm"]))
     assert dc > 1.3 * uniform
+    report, _, _ = imp.eis_report(CUHS_CPS, soc=0.5)
+    assert report["li_contact_regions"] == 8 and report["li_contact_spread"] > 1.7
+    assert "8 regions in parallel, DC resistance" in imp.format_eis_report(report)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -202,12 +205,13 @@ def test_cli_eis_json_and_plot(tmp_path, capsys):
     assert main(["eis", NUHS_TPW, "--soc", "0.5", "--fmin", "0.1", "--fmax", "1e6", "--json", "--plot", str(plot)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"cell", "soc", "temperature_C", "model", "area_cm2", "units", "spectrum", "fit",
-                           "interface_resistance_ohm", "model_elements"}
+                           "interface_resistance_ohm", "model_elements", "li_contact_regions", "li_contact_spread"}
     assert set(report["spectrum"]) == {"frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"}
     assert report["spectrum"]["frequency_Hz"][0] == pytest.approx(0.1)
     assert set(report["fit"]["elements"]) == {"bulk", "grain_boundary", "anode_interface", "cathode_interface",
                                               "catholyte", "diffusion"}
     assert close(report["interface_resistance_ohm"], 496.7)
+    assert (report["li_contact_regions"], report["li_contact_spread"]) == (1, 0.0)  # a welded cell is uniform
     assert plot.stat().st_size > 10_000
 
 
