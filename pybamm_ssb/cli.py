@@ -209,7 +209,8 @@ def _reproduce(args):
         folder = Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
         for run, (curve, split) in report.runs.items():
-            points = [(t.cycle, t.measured) for t in targets if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
+            points = [(t.cycle, t.measured, t.bound) for t in targets
+                      if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
             plot_fade(run, curve, points, split, folder / f"{re.sub(r'[^A-Za-z0-9.-]+', '_', run)}.png")
         for (cell, test), curve in report.rates.items():
             points = [(t.c_rate, t.measured) for t in targets if t.cell == cell and t.rate_test == test]

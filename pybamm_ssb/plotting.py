@@ -53,13 +53,19 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
     return finish_figure(fig, path)
 
 
+BOUND_MARKERS = {None: ("o", "measured"), "at most": ("v", "measured: at most"), "at least": ("^", "measured: at least")}
+
+
 def plot_fade(cell, curve, measured, split, path):
-    """Capacity vs cycle with the measured points, and the loss split by mechanism."""
+    """Capacity vs cycle with the measured points ((cycle, mAh/g, bound), bound None or "at
+    most" / "at least"), and the loss split by mechanism."""
     fig = new_figure(figsize=(10, 4))
     ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     ax.plot(curve.cycle, curve.discharge_capacity_mAh_g, label="simulated")
-    cycles, values = zip(*measured) if measured else ((), ())
-    ax.plot(cycles, values, "o", color="k", label="measured")
+    for bound, (marker, label) in BOUND_MARKERS.items():
+        points = [(cycle, value) for cycle, value, b in measured if b == bound]
+        if points:
+            ax.plot(*zip(*points), marker, color="k", linestyle="none", label=label)
     ax.set(xlabel="cycle", ylabel="discharge capacity [mAh/g]", title=cell)
     ax.legend()
     names = [k.replace("_mAh_g", "").replace("_", " ") for k in split]
