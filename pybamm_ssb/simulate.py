@@ -156,6 +156,8 @@ class CyclingSimulation:
         options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
         if uneven_lithium_contact(values["Lithium interface conductance spread"]):
             options.setdefault("interface heterogeneity", "lognormal")  # a spread set on a uniform cell acts
+        elif "interface heterogeneity" not in (model_options or {}):
+            options.pop("interface heterogeneity", None)  # a contact made uniform needs one region only
         self.cell, self.cycles, self.temperature_C, self.values = cell, cycles, temperature_C, values
         self.simulation = pybamm.Simulation(
             MODELS[model](options),
