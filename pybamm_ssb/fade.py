@@ -41,6 +41,12 @@ class FitParameter:
     log: bool
     unit: str
 
+    @classmethod
+    def of(cls, name, quantity, unit):
+        """The parameter of a file quantity with a range; fitted in logs over a range wider than 100x."""
+        low, high = quantity.range
+        return cls(name, quantity.name, quantity.value, low, high, log=low > 0 and high / low > 100, unit=unit)
+
 
 @dataclass
 class FadeCurve:
@@ -59,9 +65,7 @@ def fit_parameters(cell):
             q = component.get(quantity)
             if q is not None:
                 if q.range is not None:
-                    low, high = q.range
-                    found[short] = FitParameter(short, quantity, q.value, low, high,
-                                                log=low > 0 and high / low > 100, unit=unit)
+                    found[short] = FitParameter.of(short, q, unit)
                 break
     return found
 

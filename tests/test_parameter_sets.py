@@ -11,6 +11,8 @@ import pytest
 
 from pybamm_ssb import UnknownCellError, cell_names, compose_cell, get_cell
 from pybamm_ssb.cells import cell_components
+from pybamm_ssb.fade import FitParameter
+from pybamm_ssb.fitting import _to_unit
 from pybamm_ssb.functions import K_B_EV
 from pybamm_ssb.provenance import KINDS, ParameterFileError, load_component, parameter_files
 
@@ -41,6 +43,17 @@ def test_every_quantity_in_every_file_has_provenance(folder):
         for q in component.quantities.values():
             if q.provenance.kind == "quoted":
                 assert DOCUMENT_LOCATION.search(q.provenance.source), f"{file}:{q.name}"
+
+
+@pytest.mark.parametrize("folder", ["anodes", "electrolytes", "cathodes", "interfaces"])
+def test_fitted_values_sit_inside_their_range_not_on_a_bound(folder):
+    """At least 2 % of the range from either end, on the scale the fitter uses (logs for a
+    range wider than 100x): a fit that ran into a bound has not found the value."""
+    for file in parameter_files(folder):
+        for q in load_component(folder, file).quantities.values():
+            if q.provenance.kind == "fitted":
+                u = _to_unit(FitParameter.of(q.name, q, ""), q.value)
+                assert 0.02 <= u <= 0.98, f"{folder}/{file}: {q.name} = {q.value:g} at {u:.3f} of its range {q.range}"
 
 
 def test_entry_points_register_every_cell_and_both_models():
