@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from pybamm_ssb import circuits, spectra
 from pybamm_ssb import impedance as imp
 from pybamm_ssb.cli import main
 from pybamm_ssb.validation import ParameterError
@@ -34,7 +35,7 @@ def cell_fits():
     out = {}
     for name in (NUHS_TPW, NUHS_CPS, CUHS_CPS):
         spectrum = imp.cell_impedance(name, soc=0.5)
-        out[name] = (spectrum, imp.fit_equivalent_circuit(spectrum, "cell-tlm"))
+        out[name] = (spectrum, circuits.fit_equivalent_circuit(spectrum, "cell-tlm"))
     return out
 
 
@@ -42,7 +43,7 @@ def cell_fits():
 def wide():
     """NUHS-CPS cell 0.01 Hz - 10 GHz, so that the bulk arc's apex is inside the range."""
     spectrum = imp.cell_impedance(NUHS_CPS, soc=0.5, fmax=1e10)
-    return spectrum, imp.fit_equivalent_circuit(spectrum, "cell-tlm"), imp.model_elements(NUHS_CPS, soc=0.5)
+    return spectrum, circuits.fit_equivalent_circuit(spectrum, "cell-tlm"), imp.model_elements(NUHS_CPS, soc=0.5)
 
 
 def close(value, target, tol=TOL):
@@ -52,7 +53,7 @@ def close(value, target, tol=TOL):
 @pytest.mark.parametrize("cell", [NUHS_TPW, CUHS_CPS])
 def test_blocking_spectrum_recovers_bulk_and_grain_boundary(cell):
     spectrum = imp.blocking_electrolyte_impedance(cell, fmin=0.01, fmax=1e6)
-    fit = imp.fit_equivalent_circuit(spectrum, "blocking")
+    fit = circuits.fit_equivalent_circuit(spectrum, "blocking")
     for element in ("bulk", "grain_boundary"):
         assert close(fit.resistance(element, "ohm"), DOCUMENT[cell][element]), (element, fit.elements[element])
     # the pellet in Ohm is the area-normalised spectrum over the electrode area
@@ -87,7 +88,7 @@ def test_interfacial_resistance_cps_vs_tpw(cell_fits):
 def test_blocking_arcs_sit_at_their_rc_frequencies():
     e = imp.electrolyte_elements(NUHS_TPW)
     expected = [1 / (2 * math.pi * e["R_bulk"] * e["C_bulk"]), 1 / (2 * math.pi * e["R_gb"] * e["C_gb"])]
-    apexes = imp.apex_frequencies(imp.blocking_electrolyte_impedance(NUHS_TPW, fmax=1e9, points_per_decade=20))
+    apexes = circuits.apex_frequencies(imp.blocking_electrolyte_impedance(NUHS_TPW, fmax=1e9, points_per_decade=20))
     assert len(apexes) == 2
     # each apex is pulled ~5 % towards its neighbour by the other arc's tail
     for apex, f in zip(apexes, expected):
@@ -97,7 +98,7 @@ def test_blocking_arcs_sit_at_their_rc_frequencies():
 
 def test_cell_arcs_sit_at_their_rc_frequencies(wide):
     spectrum, fit, model = wide
-    apexes = imp.apex_frequencies(spectrum)
+    apexes = circuits.apex_frequencies(spectrum)
     # bulk (MHz), grain boundary (kHz-MHz) and one merged interface arc (Li + cathode)
     assert len(apexes) == 3, apexes
     bulk, gb, interface = apexes
@@ -184,10 +185,10 @@ def test_bad_input_is_rejected_with_the_parameter_and_range(kwargs, message):
 def test_bad_fit_input():
     spectrum = imp.blocking_electrolyte_impedance(NUHS_TPW)
     with pytest.raises(imp.ImpedanceInputError, match="circuit must be one of"):
-        imp.fit_equivalent_circuit(spectrum, "R-C-W")
-    bad = imp.Spectrum(np.array([-1.0, 1.0, 2.0]), np.ones(3), -np.ones(3))
+        circuits.fit_equivalent_circuit(spectrum, "R-C-W")
+    bad = spectra.Spectrum(np.array([-1.0, 1.0, 2.0]), np.ones(3), -np.ones(3))
     with pytest.raises(imp.ImpedanceInputError, match="frequencies must be positive"):
-        imp.fit_equivalent_circuit(bad, "blocking")
+        circuits.fit_equivalent_circuit(bad, "blocking")
     with pytest.raises(imp.ImpedanceInputError, match="fmin must be below fmax"):
         imp.blocking_electrolyte_impedance(NUHS_TPW, fmin=10, fmax=1)
 
