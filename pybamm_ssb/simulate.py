@@ -153,11 +153,11 @@ class CyclingSimulation:
             if steps is None:
                 steps = default_steps(values, get_cell(cell).meta["c_rate"])
             experiment = cycling_experiment(values, list(steps), cycles)
-        options = {**get_cell(cell).meta["model_options"], **(model_options or {})}
+        options = dict(get_cell(cell).meta["model_options"])
+        options.pop("interface heterogeneity", None)  # the regions follow the spread in ``values`` ...
         if uneven_lithium_contact(values["Lithium interface conductance spread"]):
-            options.setdefault("interface heterogeneity", "lognormal")  # a spread set on a uniform cell acts
-        elif "interface heterogeneity" not in (model_options or {}):
-            options.pop("interface heterogeneity", None)  # a contact made uniform needs one region only
+            options["interface heterogeneity"] = "lognormal"
+        options.update(model_options or {})  # ... unless the caller says otherwise
         self.cell, self.cycles, self.temperature_C, self.values = cell, cycles, temperature_C, values
         self.simulation = pybamm.Simulation(
             MODELS[model](options),
