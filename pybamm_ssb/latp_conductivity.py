@@ -33,7 +33,7 @@ class UnknownConditionError(KeyError):
 @functools.lru_cache(maxsize=1)
 def _table():
     """{condition: {quantity name: Quantity}} from the TOML file, checking provenance."""
-    path = resources.files("pybamm_ssb") / "parameter_sets" / "conductivity" / f"{FILE}.toml"
+    path = resources.files("pybamm_ssb.parameter_sets") / "conductivity" / f"{FILE}.toml"
     with path.open("rb") as f:
         data = tomllib.load(f)
     table = {}

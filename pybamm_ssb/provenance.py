@@ -84,14 +84,14 @@ class Component:
 
 def parameter_files(folder):
     """Names (without .toml) of the parameter files in one folder of parameter_sets."""
-    root = resources.files("pybamm_ssb") / "parameter_sets" / folder
+    root = resources.files("pybamm_ssb.parameter_sets") / folder
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
 
 
 def read_toml(folder, file):
     if folder not in COMPONENT_FOLDERS:
         raise ParameterFileError(f"unknown parameter folder '{folder}'")
-    path = resources.files("pybamm_ssb") / "parameter_sets" / folder / f"{file}.toml"
+    path = resources.files("pybamm_ssb.parameter_sets") / folder / f"{file}.toml"
     if not path.is_file():
         known = ", ".join(parameter_files(folder))
         raise ParameterFileError(f"no {folder} file '{file}'; known: {known}")

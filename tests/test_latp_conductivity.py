@@ -41,7 +41,7 @@ PAIRS_C = [(-20.0, 80.0), (-20.0, 0.0), (10.0, 25.0), (25.0, 60.0), (40.0, 41.0)
 
 
 def _toml():
-    path = resources.files("pybamm_ssb") / "parameter_sets" / "conductivity" / "LATP_Raj2023.toml"
+    path = resources.files("pybamm_ssb.parameter_sets") / "conductivity" / "LATP_Raj2023.toml"
     with path.open("rb") as f:
         return tomllib.load(f)
 
