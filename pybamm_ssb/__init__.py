@@ -1,15 +1,18 @@
 """pybamm-ssb: solid-state lithium-metal battery models for PyBaMM."""
 
-from .cells import (
-    ComposedCell,
+from .cells import ComposedCell, compose_cell
+from .errors import PybammSsbError
+from .experiments import ProtocolError
+from .models import SolidStateDFN, SolidStateSPMe
+from .provenance import ParameterFileError
+from .registry import (
     UnknownCellError,
     cell_names,
     cell_parameter_values,
-    compose_cell,
     get_cell,
+    resolve_cell,
 )
-from .experiments import ProtocolError
-from .models import SolidStateDFN, SolidStateSPMe
+from .runs import RunSetup, prepare_run
 from .simulate import SimulationFailed, simulate_cycling
 from .validation import ParameterError
 
@@ -18,7 +21,10 @@ __version__ = "0.1.0"
 __all__ = [
     "ComposedCell",
     "ParameterError",
+    "ParameterFileError",
     "ProtocolError",
+    "PybammSsbError",
+    "RunSetup",
     "SimulationFailed",
     "SolidStateDFN",
     "SolidStateSPMe",
@@ -27,5 +33,7 @@ __all__ = [
     "cell_parameter_values",
     "compose_cell",
     "get_cell",
+    "prepare_run",
+    "resolve_cell",
     "simulate_cycling",
 ]

@@ -1,18 +1,23 @@
-"""Cells composed from components, and the registry of the documents' cells.
+"""Cells composed from components.
 
 A cell is a lithium anode, a solid electrolyte, a composite cathode and an assembly
-(which fixes the interfacial resistances), each a file in ``parameter_sets/``.
-``compose_cell`` turns them into PyBaMM parameter values, each with its provenance, so
-any electrolyte can be paired with any cathode:
+(which fixes the interfacial resistances), each a component file: a registered name in
+``parameter_sets/`` or a file of the same form anywhere on disk. ``compose_cell`` turns
+them into PyBaMM parameter values, each with its provenance, so any electrolyte can be
+paired with any cathode:
 
     >>> cell = compose_cell("lithium_metal", "LATP_CUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025")
     >>> sim = pybamm.Simulation(SolidStateSPMe(), parameter_values=cell.parameter_values)
+
+The values start charged (the cathode at its upper cut-off), as PyBaMM's parameter sets
+do; "As-assembled positive electrode concentration [mol.m-3]" keeps the pristine state the
+documents' protocols start from (``pybamm_ssb.runs.prepare_run`` applies it).
 """
 
-import functools
+import copy
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pybamm
 
@@ -22,32 +27,46 @@ from .provenance import (
     ParameterFileError,
     Provenance,
     load_component,
-    parameter_files,
-    read_toml,
+    relative_reference,
 )
 
-F = 96485.33212
-EPS0 = 8.8541878128e-12
-DEFAULT_CELL = "Cui2025_NCM811_NUHS_TPW"
-
-
-class UnknownCellError(KeyError):
-    def __str__(self):
-        return self.args[0]
+F = pybamm.constants.F.value
+EPS0 = 8.8541878128e-12  # vacuum permittivity [F.m-1] (CODATA 2018; not among pybamm.constants)
+AS_ASSEMBLED = "As-assembled positive electrode concentration [mol.m-3]"
+DEFAULT_C_RATE = 0.2  # the protocol C-rate of a composed cell that names none (the documents' usual rate)
+COMPONENT_KINDS = {"anode": "anodes", "electrolyte": "electrolytes", "cathode": "cathodes", "assembly": "interfaces"}
 
 
 @dataclass
 class ComposedCell:
-    """PyBaMM parameter values of a cell, with the provenance of every value."""
+    """PyBaMM parameter values of a cell, with the provenance of every value.
+
+    ``components`` names its four component files (registered names or absolute paths), so the
+    cell can be composed again with other values (``with_overrides``)."""
 
     name: str
     values: dict
     provenance: dict
     meta: dict
+    components: dict = field(default_factory=dict)
 
     @property
     def parameter_values(self):
         return pybamm.ParameterValues(self.values)
+
+    def copy(self):
+        """A copy whose values, provenance and metadata can be changed without touching this one."""
+        return replace(self, values=dict(self.values), provenance=dict(self.provenance), meta=copy.deepcopy(self.meta),
+                       components=dict(self.components))
+
+    def with_overrides(self, overrides):
+        """The cell composed again with component quantities replaced (see ``compose_cell``)."""
+        if not overrides:
+            return self.copy()
+        if not self.components:
+            raise ParameterFileError(f"cell '{self.name}' was not composed from component files: it takes no overrides")
+        meta = {k: v for k, v in self.meta.items() if k not in ("electrolyte", "cathode", "assembly", "model_options")}
+        return compose_cell(**self.components, name=self.name, meta=meta, overrides=overrides)
 
 
 class _Recorder:
@@ -78,13 +97,22 @@ def _shown(value, spec):
 
 
 def _ref(component, name):
-    return f"{component.folder}/{component.file}:{name}"
+    where = component.path if component.path is not None else f"{component.folder}/{component.file}"
+    return f"{where}:{name}"
 
 
-def _electrolyte(file):
+def _meta(component, key):
+    try:
+        return component.meta[key]
+    except KeyError:
+        raise ParameterFileError(f"{component.label} lacks '{key}' in its [meta] table") from None
+
+
+def load_electrolyte(reference):
     """The electrolyte's own quantities laid over those of its family."""
-    own = load_component("electrolytes", file)
-    family = load_component("electrolytes", own.meta["family"])
+    own = load_component("electrolytes", reference)
+    _meta(own, "family")
+    family = load_component("electrolytes", own.reference("family"))
     return own, family
 
 
@@ -102,7 +130,7 @@ def _electrolyte_form(family):
     powder: one conductivity) or "membrane" (polymer/gel: one conductivity, a salt)."""
     form = family.meta.get("form", "pellet")
     if form not in ("pellet", "pressed", "membrane"):
-        raise ParameterFileError(f"{family.meta['name']}: form must be pellet, pressed or membrane, not {form!r}")
+        raise ParameterFileError(f"{family.label}: form must be pellet, pressed or membrane, not {form!r}")
     return form
 
 
@@ -119,7 +147,8 @@ def _layer_geometry(el, family):
         d = family.value("electrode_diameter_mm") * 1e-3
         return (layer.value(name) * 1e-6, math.pi * d**2 / 4, [(layer, name), (family, "electrode_diameter_mm")])
     h = family.value("pellet_thickness_um") * 1e-6
-    ref = load_component("electrolytes", family.meta["area_from"])
+    _meta(family, "area_from")
+    ref = load_component("electrolytes", family.reference("area_from"))
     sigma = ref.value("total_conductivity_S_cm") * 100
     R_tot = ref.value("bulk_resistance_ohm") + ref.value("grain_boundary_resistance_ohm")
     inputs = [(family, "pellet_thickness_um"), (ref, "total_conductivity_S_cm"),
@@ -231,7 +260,7 @@ def _cathode_geometry(cathode):
     the active material is inert (isolated or blocked particles)."""
     form = cathode.meta.get("form", "recipe")
     if form not in MIXTURE:
-        raise ParameterFileError(f"{cathode.meta['name']}: form must be one of {sorted(MIXTURE)}, not {form!r}")
+        raise ParameterFileError(f"{cathode.label}: form must be one of {sorted(MIXTURE)}, not {form!r}")
     phases = MIXTURE[form]
     inputs = [(cathode, f"{p}_{q}") for p in phases for q in ("mass_fraction", "density_g_cm3")]
     inputs += [(cathode, n) for n in FORM_INPUTS[form]]
@@ -261,24 +290,33 @@ def _cathode_geometry(cathode):
         else "catholyte volume fraction (1 - voids) (w/rho)_catholyte / sum(w/rho)"}
 
 
-def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None):
+def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None, overrides=None, relative_to=None):
     """PyBaMM parameter values (with provenance) of anode | electrolyte | cathode.
 
-    Parameters are file names in ``parameter_sets/`` (anodes/, electrolytes/, cathodes/,
-    interfaces/). Derived values state their formula and inputs. ``overrides`` replaces
-    component quantities by name (e.g. while fitting); they are marked fitted.
+    Each component is a registered file name in ``parameter_sets/`` (anodes/, electrolytes/,
+    cathodes/, interfaces/) or the path of a file of the same form (relative to the file
+    ``relative_to``, a cell file, if given). Derived values state their formula and inputs.
+    ``overrides`` replaces component quantities by name (e.g. while fitting); they are marked
+    fitted.
     """
-    an = load_component("anodes", anode)
-    el, family = _electrolyte(electrolyte)
-    ca = load_component("cathodes", cathode)
-    itf = load_component("interfaces", assembly)
+    refs = {kind: relative_reference(ref, relative_to) for kind, ref in
+            zip(COMPONENT_KINDS, (anode, electrolyte, cathode, assembly))}
+    an = load_component("anodes", refs["anode"])
+    el, family = load_electrolyte(refs["electrolyte"])
+    ca = load_component("cathodes", refs["cathode"])
+    itf = load_component("interfaces", refs["assembly"])
     an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
     r = _Recorder()
 
     r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
     T_ref = r.values["Reference temperature [K]"]
+    test_temperature = (meta or {}).get("temperature_C")
     for key in ("Ambient temperature [K]", "Initial temperature [K]"):
-        r.set(key, T_ref, "assumed", "Runs default to the documents' 25 C; simulate --temperature changes it")
+        if test_temperature is None:
+            r.set(key, T_ref, "assumed", "The electrolyte's reference temperature; runs take another (--temperature)")
+        else:
+            r.set(key, test_temperature + 273.15, "quoted", "The cell's test temperature (its cell file's temperature_C); "
+                  "runs take another (--temperature)")
 
     # --- geometry of the electrolyte layer and the cell, then its transport ----------------
     h, area, geometry_inputs = _layer_geometry(el, family)
@@ -339,8 +377,18 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     c_max = ca.value("active_density_g_cm3") * 1e6 / ca.value("molar_mass_g_mol")
     r.derive("Maximum concentration in positive electrode [mol.m-3]", c_max, "rho / M",
              (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
-    r.derive("Initial concentration in positive electrode [mol.m-3]", ca.value("initial_stoichiometry") * c_max,
-             "x0 c_max", (ca, "initial_stoichiometry"), (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
+    V_min, V_max = _meta(ca, "voltage_window_V")
+    ocp_function, ocp_source = ocp.ocp_function(_meta(ca, "ocp"), ca.path)
+    x0 = ca.value("initial_stoichiometry")
+    concentration_inputs = [(ca, "initial_stoichiometry"), (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol")]
+    r.derive(AS_ASSEMBLED, x0 * c_max, "x0 c_max: the pristine cathode the documents' protocols start from",
+             *concentration_inputs)
+    x_charged, reached = ocp.charged_stoichiometry(ocp_function, x0, V_max)
+    how = (f"OCP(x) = upper cut-off {V_max:g} V, first met charging from x0" if reached else
+           f"the OCP stays below the upper cut-off {V_max:g} V, so x = {x_charged:g} (nearly empty of lithium)")
+    r.derive("Initial concentration in positive electrode [mol.m-3]", x_charged * c_max,
+             f"x_charged c_max, charged as PyBaMM's parameter sets start: {how}, x = {x_charged:.4f}",
+             *concentration_inputs)
     radius = ca.value("particle_radius_um") * 1e-6
     r.copy("Positive particle radius [m]", ca, "particle_radius_um", 1e-6)
     D_p = ca["diffusivity_m2_s"]
@@ -348,9 +396,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
           functions.particle_diffusivity_function(D_p.value, ca.value("diffusion_activation_energy_eV"), T_ref),
           D_p.provenance.kind, f"{_ref(ca, 'diffusivity_m2_s')}: {D_p.provenance.source}; Arrhenius with "
           f"{_ref(ca, 'diffusion_activation_energy_eV')}")
-    ocp_name = ca.meta["ocp"]
-    r.set("Positive electrode OCP [V]", ocp.OCP_FUNCTIONS[ocp_name], "assumed",
-          f"Literature curve '{ocp_name}' (see pybamm_ssb.ocp)")
+    r.set("Positive electrode OCP [V]", ocp_function, "assumed", ocp_source)
     r.set("Positive electrode OCP entropic change [V.K-1]", 0.0, "assumed", "Entropic heat neglected in isothermal runs")
     r.copy("Positive electrode charge transfer coefficient", ca, "charge_transfer_coefficient")
     r.copy("Positive electrode double-layer capacity [F.m-2]", ca, "double_layer_capacitance_uF_cm2", 1e-2)
@@ -367,8 +413,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     for key in ("Nominal cell capacity [A.h]", "Current function [A]"):
         r.derive(key, capacity, "loading * A * nominal specific capacity (1C)",
                  (ca, "nominal_specific_capacity_mAh_g"), *recipe)
-    V_min, V_max = ca.meta["voltage_window_V"]
-    window, kind = ca.meta["voltage_window_source"], ca.meta.get("voltage_window_kind", "quoted")
+    window, kind = _meta(ca, "voltage_window_source"), ca.meta.get("voltage_window_kind", "quoted")
     for key, value in (("Lower voltage cut-off [V]", V_min), ("Upper voltage cut-off [V]", V_max),
                        ("Open-circuit voltage at 0% SOC [V]", V_min), ("Open-circuit voltage at 100% SOC [V]", V_max)):
         r.set(key, value, kind, window)
@@ -390,10 +435,11 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
     if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):
         options["interface heterogeneity"] = "lognormal"
-    meta = dict(meta or {})
-    meta.update({"electrolyte": el.meta["name"], "cathode": ca.meta["name"], "assembly": itf.meta["name"],
+    meta = {"c_rate": DEFAULT_C_RATE, **(meta or {})}
+    meta.update({"electrolyte": _meta(el, "name"), "cathode": _meta(ca, "name"), "assembly": _meta(itf, "name"),
                  "model_options": options})
-    return ComposedCell(name or f"{anode}|{electrolyte}|{cathode}|{assembly}", r.values, r.provenance, meta)
+    name = name or "|".join(str(ref.stem if hasattr(ref, "stem") else ref) for ref in refs.values())
+    return ComposedCell(name, r.values, r.provenance, meta, refs)
 
 
 def uneven_lithium_contact(spread):
@@ -429,7 +475,7 @@ def _initial_lithium_contact(itf):
     name = "initial_lithium_contact_fraction"
     if "contact_from" not in itf.meta:
         return itf.value(name), [(itf, name)]
-    ref = load_component("interfaces", itf.meta["contact_from"])
+    ref = load_component("interfaces", itf.reference("contact_from"))
     theta = ref.value(name) * ref.value("interfacial_resistance_ohm") / itf.value("interfacial_resistance_ohm")
     return theta, [(ref, name), (ref, "interfacial_resistance_ohm"), (itf, "interfacial_resistance_ohm")]
 
@@ -481,7 +527,11 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
 
     # cathode particle contact
     contraction = ca.value("volume_contraction_percent") / 100
-    r.set("Positive electrode volume change", volume_change.VOLUME_CHANGE_FUNCTIONS[ca.meta["volume_change"]](contraction),
+    shape = _meta(ca, "volume_change")
+    if shape not in volume_change.VOLUME_CHANGE_FUNCTIONS:
+        raise ParameterFileError(f"{ca.label}: volume_change must be one of {sorted(volume_change.VOLUME_CHANGE_FUNCTIONS)}, "
+                                 f"got {shape!r}")
+    r.set("Positive electrode volume change", volume_change.VOLUME_CHANGE_FUNCTIONS[shape](contraction),
           "assumed", f"{_ref(ca, 'volume_contraction_percent')}: {ca['volume_contraction_percent'].provenance.source} "
           f"(shape: pybamm_ssb.volume_change.{ca.meta['volume_change']})")
     r.copy("Cathode contact loss coefficient", ca, "contact_loss_coefficient")
@@ -522,73 +572,3 @@ def _set_function(r, key, function, component, name, *more):
     q = component[name]
     extra = ", ".join(_ref(c, n) for c, n in more)
     r.set(key, function, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}; T dependence from {extra}")
-
-
-# --- registry of the documents' cells -------------------------------------------------------
-
-def cell_names():
-    """Names of the registered cells (files in parameter_sets/cells)."""
-    return parameter_files("cells")
-
-
-def _cell_file(name):
-    if name not in cell_names():
-        raise UnknownCellError(f"unknown cell '{name}'; known cells: {', '.join(cell_names())}")
-    return read_toml("cells", name)
-
-
-def cell_components(name):
-    """The registered cell's component files: {"anode": ..., "electrolyte": ..., ...}."""
-    spec = _cell_file(name)
-    return {k: spec[k] for k in ("anode", "electrolyte", "cathode", "assembly")}
-
-
-def load_cell_components(name):
-    """The registered cell's component files, loaded: electrolyte, its family, cathode,
-    assembly, anode."""
-    files = cell_components(name)
-    el, family = _electrolyte(files["electrolyte"])
-    return [el, family, load_component("cathodes", files["cathode"]),
-            load_component("interfaces", files["assembly"]), load_component("anodes", files["anode"])]
-
-
-def _cell_meta(name):
-    spec = _cell_file(name)
-    return {k: spec[k] for k in ("description", "document", "c_rate", "temperature_C")}
-
-
-@functools.cache
-def _registered_cell(name):
-    return compose_cell(**cell_components(name), name=name, meta=_cell_meta(name))
-
-
-def get_cell(name, overrides=None):
-    """The registered cell ``name`` as a ComposedCell (values, provenance, metadata).
-
-    ``overrides`` (quantity name -> value) replaces component quantities, e.g. in a fit."""
-    if not overrides:
-        return _registered_cell(name)
-    return compose_cell(**cell_components(name), name=name, meta=_cell_meta(name), overrides=overrides)
-
-
-def cell_parameter_values(name):
-    """``pybamm.ParameterValues`` of a registered cell (same as ParameterValues(name))."""
-    return get_cell(name).parameter_values
-
-
-def parameter_set_values(name):
-    """Plain dict of values, as PyBaMM's ``pybamm_parameter_sets`` entry points return."""
-    return dict(get_cell(name).values)
-
-
-def cell_summary(name):
-    """One entry of ``pybamm-ssb cells --json``."""
-    cell = get_cell(name)
-    return {
-        "name": name,
-        "description": cell.meta["description"],
-        "document": cell.meta["document"],
-        "cathode": cell.meta["cathode"],
-        "electrolyte": cell.meta["electrolyte"],
-        "assembly": cell.meta["assembly"],
-    }

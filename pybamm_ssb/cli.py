@@ -1,5 +1,6 @@
-"""Command line: ``pybamm-ssb cells``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``, ``fit``
-and ``reproduce``."""
+"""Command line: ``pybamm-ssb cells``, ``check``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``,
+``fit`` and ``reproduce``. Every command that takes a CELL takes a registered name or the path of a
+cell file (*.toml), resolved once."""
 
 import argparse
 import json
@@ -9,18 +10,23 @@ import sys
 
 import pybamm
 
-from .cells import UnknownCellError, cell_names, cell_summary, get_cell
+from .errors import PybammSsbError
 from .experiments import ProtocolError
-from .fade_data import FadeDataError, read_fade_data
+from .fade_data import read_fade_data
 from .fitting import FitError, fit_fade
-from .provenance import KINDS, ParameterFileError
+from .provenance import KINDS
 from .rate import rate_capability
-from .reproduce import RATE, TARGETS, TargetSelectionError, reproduce, select_targets
+from .registry import (
+    COMPONENT_KINDS,
+    cell_names,
+    cell_summary,
+    check_file,
+    resolve_cell,
+)
+from .reproduce import RATE, TARGETS, reproduce, select_targets
 from .simulate import SimulationFailed, simulate_cycling
-from .validation import ParameterError
 
-INPUT_ERRORS = (UnknownCellError, ProtocolError, ParameterError, ParameterFileError, FadeDataError, FitError,
-                TargetSelectionError)
+CELL_HELP = "registered cell name (see `pybamm-ssb cells`) or the path of a cell file (*.toml)"
 
 
 def _parser():
@@ -30,13 +36,19 @@ def _parser():
     cells = sub.add_parser("cells", help="list the registered cells")
     cells.add_argument("--json", action="store_true", help="print a JSON list")
 
+    check = sub.add_parser("check", help="validate a cell or component file and summarise its provenance")
+    check.add_argument("file", metavar="FILE.toml")
+    check.add_argument("--kind", choices=list(COMPONENT_KINDS),
+                       help="the component's kind, if neither its folder's name nor its contents tell")
+    check.add_argument("--json", action="store_true", help="print the summary and every value's provenance as JSON")
+
     prov = sub.add_parser("provenance", help="where each parameter value of a cell comes from")
-    prov.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    prov.add_argument("cell", help=CELL_HELP)
     prov.add_argument("--kind", choices=KINDS, help="only the values of this kind")
     prov.add_argument("--json", action="store_true", help="print the table as JSON on stdout")
 
     sim = sub.add_parser("simulate", help="cycle a cell and report capacities")
-    sim.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    sim.add_argument("cell", help=CELL_HELP)
     sim.add_argument("--experiment", nargs="+", metavar="STEP",
                      help="PyBaMM experiment steps, e.g. 'Discharge at 0.3 mA/cm2 until 2.5 V'")
     sim.add_argument("--cycles", type=int, default=1)
@@ -46,7 +58,7 @@ def _parser():
     sim.add_argument("--plot", metavar="FILE.png", help="write voltage vs capacity")
 
     fit = sub.add_parser("fit", help="fit degradation parameters to measured capacity fade")
-    fit.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    fit.add_argument("cell", help=CELL_HELP)
     fit.add_argument("data", metavar="DATA.csv",
                      help="columns cycle, discharge_capacity_mAh_g [, interface_resistance_ohm_cm2, c_rate, temperature_C]")
     fit.add_argument("--parameters", required=True, metavar="P1,P2",
@@ -58,7 +70,7 @@ def _parser():
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
     rate = sub.add_parser("rate", help="discharge capacity at each C-rate (the documents' rate test)")
-    rate.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    rate.add_argument("cell", help=CELL_HELP)
     rate.add_argument("--rates", default="0.1,0.2,0.5,1,2", metavar="R1,R2", help="comma-separated C-rates")
     rate.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
     rate.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
@@ -69,7 +81,7 @@ def _parser():
     rep.add_argument("--only", metavar="PREFIX[,PREFIX]",
                      help="only the targets whose id starts with one of these, e.g. 002 or 000-ncm")
     sym = sub.add_parser("symmetric", help="plate/strip a Li | electrolyte | Li cell of CELL's electrolyte")
-    sym.add_argument("cell", help="registered cell name (its electrolyte and Li interface are used)")
+    sym.add_argument("cell", help=CELL_HELP + "; its electrolyte and Li interface are used")
     sym.add_argument("--current-density", type=float, required=True, metavar="MA_CM2",
                      help="current density magnitude, > 0 and <= 100 mA/cm2")
     sym.add_argument("--hours", type=float, required=True, metavar="H", help="duration [h], > 0")
@@ -79,7 +91,7 @@ def _parser():
     sym.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sym.add_argument("--plot", metavar="FILE.png", help="write overpotential vs time")
     eis = sub.add_parser("eis", help="simulate a cell's impedance spectrum and fit its equivalent circuit")
-    eis.add_argument("cell", help="registered cell name (see `pybamm-ssb cells`)")
+    eis.add_argument("cell", help=CELL_HELP)
     eis.add_argument("--soc", type=float, default=0.5, help="state of charge, 0-1 (default 0.5)")
     eis.add_argument("--fmin", type=float, default=0.01, metavar="HZ", help="lowest frequency (default 0.01)")
     eis.add_argument("--fmax", type=float, default=1e6, metavar="HZ", help="highest frequency (default 1e6)")
@@ -101,14 +113,27 @@ def _cells(args):
         print(f"{row['name']:{width}s}  {row['description']}")
 
 
-def _provenance(args):
-    table = {name: p for name, p in get_cell(args.cell).provenance.items() if args.kind in (None, p.kind)}
+def _check(args):
+    summary = check_file(args.file, args.kind)
     if args.json:
-        print(json.dumps({"cell": args.cell, "parameters": {name: {"kind": p.kind, "source": p.source}
+        print(json.dumps(summary, indent=2))
+        return
+    counts = ", ".join(f"{n} {kind}" for kind, n in summary["counts"].items())
+    what = "PyBaMM parameters" if summary["kind"] == "cell" else "quantities"
+    print(f"{summary['file']}: {summary['kind']} file, valid; {len(summary['parameters'])} {what} ({counts})")
+    if summary["kind"] != "cell":
+        print(f"composes into {summary['cell']}")
+
+
+def _provenance(args):
+    cell = resolve_cell(args.cell)
+    table = {name: p for name, p in cell.provenance.items() if args.kind in (None, p.kind)}
+    if args.json:
+        print(json.dumps({"cell": cell.name, "parameters": {name: {"kind": p.kind, "source": p.source}
                                                             for name, p in table.items()}}, indent=2))
         return
     counts = ", ".join(f"{sum(p.kind == kind for p in table.values())} {kind}" for kind in KINDS)
-    print(f"{args.cell}: {len(table)} PyBaMM parameters ({counts})")
+    print(f"{cell.name}: {len(table)} PyBaMM parameters ({counts})")
     width = max((len(name) for name in table), default=0)
     for name, p in table.items():
         print(f"{name:{width}s}  {p.kind:8s}  {p.source}")
@@ -116,7 +141,7 @@ def _provenance(args):
 
 def _simulate(args):
     try:
-        result = simulate_cycling(args.cell, steps=args.experiment, cycles=args.cycles,
+        result = simulate_cycling(resolve_cell(args.cell), steps=args.experiment, cycles=args.cycles,
                                   temperature_C=args.temperature, model=args.model, progress=True)
         failure = None
     except SimulationFailed as error:
@@ -153,7 +178,7 @@ def _fit(args):
         if not name or name in fixed or number is None:
             raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
         fixed[name] = number
-    result = fit_fade(args.cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
+    result = fit_fade(resolve_cell(args.cell), data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
                       model=args.model)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
@@ -182,11 +207,11 @@ def _rate(args):
         rates = [float(r) for r in args.rates.split(",") if r.strip()]
     except ValueError:
         raise ProtocolError(f"--rates must be comma-separated numbers, got '{args.rates}'") from None
-    curve = rate_capability(args.cell, rates, temperature_C=args.temperature, progress=not args.json)
+    curve = rate_capability(resolve_cell(args.cell), rates, temperature_C=args.temperature, progress=not args.json)
     if args.plot:
         from .plotting import plot_rate
 
-        plot_rate(curve, [(t.c_rate, t.measured) for t in TARGETS if t.cell == args.cell and t.quantity == RATE], args.plot)
+        plot_rate(curve, [(t.c_rate, t.measured) for t in TARGETS if t.cell == curve.cell and t.quantity == RATE], args.plot)
     if args.json:
         print(json.dumps(curve.as_json(), indent=2))
         return
@@ -236,7 +261,7 @@ def _reproduce(args):
 def _symmetric(args):
     from .symmetric import plot_symmetric, simulate_symmetric
 
-    result = simulate_symmetric(args.cell, args.current_density, args.hours, half_cycle_hours=args.half_cycle_hours,
+    result = simulate_symmetric(resolve_cell(args.cell), args.current_density, args.hours, half_cycle_hours=args.half_cycle_hours,
                                 temperature_C=args.temperature, progress=True)
     if args.plot:
         plot_symmetric(result, args.plot)
@@ -244,7 +269,7 @@ def _symmetric(args):
         print(json.dumps(result.as_json(), indent=2))
         return
     short = "none" if result.short_circuit_h is None else f"at {result.short_circuit_h:.2f} h"
-    print(f"Li | {args.cell} electrolyte | Li at {result.temperature_C:g} C, +-{args.current_density:g} mA/cm2, "
+    print(f"Li | {result.cell} electrolyte | Li at {result.temperature_C:g} C, +-{args.current_density:g} mA/cm2, "
           f"{args.half_cycle_hours:g} h half-cycles")
     print(f"overpotential after {result.time_h[-1]:.1f} h: {result.final_overpotential_mV:.1f} mV; short circuit: {short}")
 
@@ -252,7 +277,7 @@ def _symmetric(args):
 def _eis(args):
     from .impedance import eis_report, format_eis_report
 
-    report, spectrum, fit = eis_report(args.cell, soc=args.soc, fmin=args.fmin, fmax=args.fmax,
+    report, spectrum, fit = eis_report(resolve_cell(args.cell), soc=args.soc, fmin=args.fmin, fmax=args.fmax,
                                        temperature_C=args.temperature, circuit=args.circuit)
     if args.plot:
         from .nyquist import plot_nyquist
@@ -265,15 +290,15 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
     try:
-        {"cells": _cells, "provenance": _provenance, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
+        {"cells": _cells, "check": _check, "provenance": _provenance, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
          "eis": _eis}[args.command](args)
         sys.stdout.flush()  # inside the try: a reader that closed the pipe is caught below
-    except INPUT_ERRORS as error:
-        print(f"pybamm-ssb: error: {error}", file=sys.stderr)
-        return 2
     except SimulationFailed as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 1
+    except PybammSsbError as error:  # bad input: a name, a file, a value, a protocol
+        print(f"pybamm-ssb: error: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # the reader closed the pipe (e.g. `| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
     return 0

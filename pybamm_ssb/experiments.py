@@ -8,13 +8,15 @@ import re
 
 import pybamm
 
+from .errors import PybammSsbError
+
 DENSITY = re.compile(
     r"(?P<value>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*(?P<unit>mA|uA|µA|A)\s*/\s*cm(?:2|\^2|²)"
 )
 TO_AMPS = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
 
 
-class ProtocolError(ValueError):
+class ProtocolError(PybammSsbError, ValueError):
     """A protocol step that PyBaMM cannot read, or a malformed cycle count."""
 
 

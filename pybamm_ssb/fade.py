@@ -1,4 +1,4 @@
-"""Capacity fade of a registered cell: per-cycle capacity and interfacial resistance.
+"""Capacity fade of a cell: per-cycle capacity and interfacial resistance.
 
 The fittable degradation quantities are component quantities that carry a physically
 sensible range in their parameter file; ``simulate_fade`` re-composes the cell with new
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pybamm
 
-from .cells import get_cell, load_cell_components
 from .experiments import default_steps
+from .registry import load_cell_components, resolve_cell
 from .simulate import CyclingSimulation
 
 # short name -> (parameter-file quantity, unit)
@@ -58,7 +58,7 @@ class FadeCurve:
 
 
 def fit_parameters(cell):
-    """Fittable degradation parameters of a registered cell, by short name."""
+    """Fittable degradation parameters of a cell (name, cell file or ComposedCell), by short name."""
     found = {}
     for short, (quantity, unit) in FITTABLE.items():
         for component in load_cell_components(cell):
@@ -79,16 +79,14 @@ def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=N
 
 def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model):
     """The CyclingSimulation of ``simulate_fade``; parameter values may be pybamm symbols."""
+    cell = resolve_cell(cell)
     allowed = fit_parameters(cell)
     unknown = set(parameters) - set(allowed)
     if unknown:
-        raise ValueError(f"unknown fit parameters {sorted(unknown)} for {cell}; allowed: {sorted(allowed)}")
-    composed = get_cell(cell, {allowed[n].key: v for n, v in parameters.items()})
-    values = composed.parameter_values
-    steps = default_steps(values, c_rate or composed.meta["c_rate"])
-    if temperature_C is None:
-        temperature_C = composed.meta["temperature_C"]
-    return CyclingSimulation(cell, steps, cycles, temperature_C, model, values)
+        raise ValueError(f"unknown fit parameters {sorted(unknown)} for {cell.name}; allowed: {sorted(allowed)}")
+    composed = resolve_cell(cell, {allowed[n].key: v for n, v in parameters.items()})
+    steps = default_steps(composed.values, c_rate or composed.meta["c_rate"])
+    return CyclingSimulation(composed, steps, cycles, temperature_C, model)
 
 
 class FadeSimulator:
@@ -110,7 +108,8 @@ class FadeSimulator:
         parameters = dict(parameters or {})
         inputs = {n: v for n, v in parameters.items() if n in self.varied}
         held = {n: v for n, v in parameters.items() if n not in inputs}
-        key = (cell, cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
+        cell = resolve_cell(cell)
+        key = (cell.name, tuple(sorted((k, str(v)) for k, v in cell.components.items())), cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
         if key not in self._built:
             symbols = {n: pybamm.InputParameter(n) for n in inputs}
             self._built[key] = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import PybammSsbError
 from .validation import TEMPERATURE_RANGE_C
 
 REQUIRED = ("cycle", "discharge_capacity_mAh_g")
@@ -20,7 +21,7 @@ RESISTANCE_RANGE_OHM_CM2 = (0.1, 1e5)
 C_RATE_MAX = 20.0
 
 
-class FadeDataError(ValueError):
+class FadeDataError(PybammSsbError, ValueError):
     """Measured fade data that are missing, malformed or in the wrong units."""
 
 

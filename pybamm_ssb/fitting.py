@@ -19,7 +19,8 @@ import numpy as np
 import pybamm
 from scipy.optimize import least_squares
 
-from .cells import get_cell
+from .errors import PybammSsbError
+from .registry import resolve_cell
 from .simulate import SimulationFailed
 
 DIFF_STEP = 1e-3  # forward-difference step, fraction of each parameter's (log) range
@@ -31,7 +32,7 @@ CORRELATION_WARNING = 0.99
 FAILED_RESIDUAL = 1.0  # relative residual of every point of a failed simulation
 
 
-class FitError(ValueError):
+class FitError(PybammSsbError, ValueError):
     """Parameters or starting values that cannot be fitted to the given data."""
 
 
@@ -203,8 +204,8 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     with ``rms`` None for a failed simulation. ``model`` is the model class, "spme" or "dfn".
     """
     started = time.perf_counter()
+    cell = resolve_cell(cell)  # unknown cells stop here, before the model is loaded
     if specs is None:
-        get_cell(cell)  # unknown cells stop here, before the model is loaded
         from .fade import fit_parameters
 
         specs = fit_parameters(cell)
@@ -265,7 +266,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     curve = evaluated[solution.x.tobytes()][0]
     if curve is None:
         tried = ", ".join(f"{name}={value:.4g}" for name, value in fitted.items())
-        raise SimulationFailed(f"simulation of {cell} fails at the starting values {tried}; give other ones", None)
+        raise SimulationFailed(f"simulation of {cell.name} fails at the starting values {tried}; give other ones", None)
 
     stderr, correlation, undetermined = _uncertainty(chosen, solution)
     warnings = []
@@ -285,7 +286,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
                  for spec in chosen if spec.name in at_bound]
     rows, rmse, rmse_resistance = _compare(curve, data)
     return FitResult(
-        cell=cell,
+        cell=cell.name,
         parameters={name: {"value": float(fitted[name]), "stderr": float(sd)} for name, sd in zip(names, stderr)},
         units={spec.name: spec.unit for spec in chosen},
         rmse_mAh_g=rmse,

@@ -29,9 +29,10 @@ import pybamm
 
 from .cells import uneven_lithium_contact
 from .circuits import CIRCUITS, fit_equivalent_circuit
+from .registry import resolve_cell
+from .runs import prepare_run
 from .spectra import ImpedanceInputError, Spectrum, frequencies
 from .submodels.interface_regions import region_conductance_factors
-from .validation import check_temperature
 
 # The cathode's catholyte is a transmission line; with PyBaMM's default 20 points its
 # high-frequency (10-300 kHz) part is off by ~0.5 %, enough to blur the split between
@@ -41,6 +42,7 @@ CELL_OPTIONS = {
     "solid electrolyte": "capacitive",
     "interphases": "none",
     "contact loss": "none",
+    "interface heterogeneity": "none",  # a pressed cell's regions are solved one by one, in parallel
     "surface form": "differential",
 }
 
@@ -50,21 +52,9 @@ def _check_soc(soc):
         raise ImpedanceInputError(f"soc must be between 0 and 1 (0 = discharged, 1 = charged), got {soc}")
 
 
-def _cell(cell):
-    if isinstance(cell, str):
-        from .cells import get_cell
-
-        return get_cell(cell)
-    return cell
-
-
 def _parameter_values(cell, temperature_C):
-    values = cell.parameter_values.copy()
-    if temperature_C is not None:
-        check_temperature(temperature_C)
-        T = temperature_C + 273.15
-        values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
-    return values
+    """The impedance runs' values of ``cell`` at ``temperature_C`` (their state is set by the SOC)."""
+    return prepare_run(cell, temperature_C, CELL_OPTIONS).parameter_values
 
 
 def electrode_area_m2(parameter_values):
@@ -84,7 +74,7 @@ def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tem
                    var_pts=None):
     """Impedance spectrum of a cell at rest at ``soc`` [Ohm cm2].
 
-    ``cell`` is a registered cell name or a ComposedCell. ``soc`` in [0, 1] places the
+    ``cell`` is a registered cell name, the path of a cell file or a ComposedCell. ``soc`` in [0, 1] places the
     cathode stoichiometry between its values at the lower (soc 0) and upper (soc 1)
     voltage limits of the cell (PyBaMM's initial-state calculation for half-cells).
     ``model`` is "dfn" (default) or "spme".
@@ -105,13 +95,13 @@ def cell_impedance(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tem
     f = frequencies(fmin, fmax, points_per_decade)
     if model not in MODELS:
         raise ImpedanceInputError(f"model must be one of {sorted(MODELS)}, got '{model}'")
-    cell = _cell(cell)
-    values = _parameter_values(cell, temperature_C)
+    setup = prepare_run(cell, temperature_C, CELL_OPTIONS)
+    cell, values = setup.cell, setup.parameter_values
     factors = _region_contact_factors(values)
     contact = "Initial lithium interface contact fraction"
     theta = values[contact]
     values.update({contact: "[input]"})
-    sim = pybamm.EISSimulation(MODELS[model](dict(CELL_OPTIONS)), parameter_values=values,
+    sim = pybamm.EISSimulation(MODELS[model](setup.options), parameter_values=values,
                                var_pts=var_pts or DEFAULT_VAR_PTS)
     admittance = np.mean([1 / np.asarray(sim.solve(f, inputs={contact: theta * w}, initial_soc=float(soc)).impedance)
                           for w in factors], axis=0)
@@ -127,7 +117,7 @@ def electrolyte_elements(cell, temperature_C=None):
     """R [Ohm m2] and C [F m2] of the pellet's bulk and grain boundary, and the blocking
     double layer, evaluated from the cell's PyBaMM parameters the same way the
     capacitive solid-electrolyte submodel does (submodels/solid_electrolyte.py)."""
-    cell = _cell(cell)
+    cell = resolve_cell(cell)
     values = _parameter_values(cell, temperature_C)
     param = pybamm.LithiumIonParameters({"working electrode": "positive"})
     T = pybamm.Scalar(values["Ambient temperature [K]"])
@@ -169,7 +159,7 @@ def model_elements(cell, soc=0.5, temperature_C=None):
     what a fit of a simulated spectrum should recover; the model takes them from the
     documents' R_bulk, R_gb and R_int (cells.py)."""
     _check_soc(soc)
-    cell = _cell(cell)
+    cell = resolve_cell(cell)
     e = electrolyte_elements(cell, temperature_C)
     options = {"working electrode": "positive"}
     param = pybamm.LithiumIonParameters(options)
@@ -181,7 +171,7 @@ def model_elements(cell, soc=0.5, temperature_C=None):
 
     T = values["Ambient temperature [K]"]
     c_e = values["Initial concentration in electrolyte [mol.m-3]"]
-    RT_F = 8.314462618 * T / 96485.33212
+    RT_F = pybamm.constants.R.value * T / pybamm.constants.F.value
     theta = values["Initial lithium interface contact fraction"]
     j0_n = evaluate(param.j0_Li_metal(pybamm.Scalar(c_e), pybamm.Scalar(1.0), pybamm.Scalar(T)))
     c_s = values["Initial concentration in positive electrode [mol.m-3]"]
@@ -224,7 +214,7 @@ def blocking_electrolyte_impedance(cell, fmin=0.01, fmax=1e6, points_per_decade=
     parameters; ``.z_ohm`` gives the pellet's impedance in Ohm (the documents' unit).
     """
     f = frequencies(fmin, fmax, points_per_decade)
-    cell = _cell(cell)
+    cell = resolve_cell(cell)
     e = electrolyte_elements(cell, temperature_C)
     w = 2 * np.pi * f
     z = (e["R_bulk"] / (1 + 1j * w * e["R_bulk"] * e["C_bulk"])
@@ -244,7 +234,7 @@ def eis_report(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, tempera
     cell_circuits = sorted(set(CIRCUITS) - {"blocking"})
     if circuit is not None and circuit not in cell_circuits:
         raise ImpedanceInputError(f"circuit must be one of {cell_circuits}, got '{circuit}'")
-    cell = _cell(cell)
+    cell = resolve_cell(cell)
     spectrum = cell_impedance(cell, soc, fmin, fmax, points_per_decade, temperature_C)
     expected = model_elements(cell, soc, temperature_C)
     if circuit is None:

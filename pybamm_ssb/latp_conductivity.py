@@ -14,6 +14,7 @@ import functools
 import tomllib
 from importlib import resources
 
+from .errors import PybammSsbError
 from .functions import conductivity_function
 from .provenance import ParameterFileError, Provenance, Quantity
 
@@ -23,7 +24,7 @@ SIGMA = "total_conductivity_S_cm"
 EA = "activation_energy_eV"
 
 
-class UnknownConditionError(KeyError):
+class UnknownConditionError(PybammSsbError, KeyError):
     """A sintering condition not in 004 Tables 2 and 3."""
 
     def __str__(self):

@@ -128,7 +128,7 @@ class SolidStateMixin:
 
     @property
     def default_parameter_values(self):
-        from .cells import DEFAULT_CELL, cell_parameter_values
+        from .registry import DEFAULT_CELL, cell_parameter_values
 
         return cell_parameter_values(DEFAULT_CELL)
 

@@ -6,18 +6,22 @@ values, with the formula), assumed (not in the documents, with the reason or the
 literature source) or fitted (estimated by this package from a named target).
 """
 
+import math
 import numbers
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import pybamm
+
+from .errors import PybammSsbError
 
 KINDS = ("quoted", "derived", "assumed", "fitted")
 COMPONENT_FOLDERS = ("anodes", "electrolytes", "cathodes", "interfaces", "cells")
 
 
-class ParameterFileError(ValueError):
+class ParameterFileError(PybammSsbError, ValueError):
     """A parameter file is missing, malformed or lacks provenance."""
 
 
@@ -29,7 +33,7 @@ class Provenance:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ParameterFileError(f"provenance kind must be one of {KINDS}, got '{self.kind}'")
-        if not self.source.strip():
+        if not isinstance(self.source, str) or not self.source.strip():
             raise ParameterFileError("provenance source must not be empty")
 
 
@@ -45,20 +49,31 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Component:
-    """One parameter file: its metadata and its quantities."""
+    """One parameter file: its metadata and its quantities.
+
+    ``path`` is the file on disk for a user's own file, None for a registered one."""
 
     folder: str
     file: str
     meta: dict
     quantities: dict
+    path: Path = None
+
+    @property
+    def label(self):
+        """How errors and provenance name the file."""
+        return str(self.path) if self.path is not None else f"{self.folder}/{self.file}.toml"
+
+    def reference(self, key):
+        """Resolve a reference the file makes (``meta[key]``) to another file: a registered name,
+        or a path relative to this file."""
+        return relative_reference(self.meta[key], self.path)
 
     def __getitem__(self, name):
         try:
             return self.quantities[name]
         except KeyError:
-            raise ParameterFileError(
-                f"{self.folder}/{self.file}.toml has no quantity '{name}'"
-            ) from None
+            raise ParameterFileError(f"{self.label} has no quantity '{name}'") from None
 
     def value(self, name):
         return self[name].value
@@ -79,53 +94,86 @@ class Component:
                 raise ParameterFileError(f"value of '{name}' must be a number or a pybamm.InputParameter, "
                                          f"got {value!r}")
             quantities[name] = Quantity(name, value, Provenance(kind, source), self[name].range)
-        return Component(self.folder, self.file, self.meta, quantities)
+        return Component(self.folder, self.file, self.meta, quantities, self.path)
 
 
 def parameter_files(folder):
-    """Names (without .toml) of the parameter files in one folder of parameter_sets."""
+    """Names (without .toml) of the registered parameter files in one folder of parameter_sets."""
     root = resources.files("pybamm_ssb.parameter_sets") / folder
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
 
 
-def read_toml(folder, file):
+def is_path(reference):
+    """A reference to a file on disk (a path, or a name ending in .toml or holding a slash), not a
+    registered name."""
+    text = str(reference)
+    return isinstance(reference, Path) or text.endswith(".toml") or "/" in text or "\\" in text
+
+
+def relative_reference(reference, relative_to=None):
+    """A registered name as it is, or a path (relative to the file ``relative_to`` if given),
+    made absolute."""
+    if not is_path(reference):
+        return reference
+    path = Path(reference).expanduser()
+    if not path.is_absolute() and relative_to is not None:
+        path = Path(relative_to).parent / path
+    return path.resolve()
+
+
+def read_toml(folder, reference):
+    """(data, path) of a registered file ``folder/<name>.toml`` (path None) or of a file on disk."""
     if folder not in COMPONENT_FOLDERS:
         raise ParameterFileError(f"unknown parameter folder '{folder}'")
-    path = resources.files("pybamm_ssb.parameter_sets") / folder / f"{file}.toml"
-    if not path.is_file():
-        known = ", ".join(parameter_files(folder))
-        raise ParameterFileError(f"no {folder} file '{file}'; known: {known}")
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    if is_path(reference):
+        path = Path(reference)
+        if not path.is_file():
+            raise ParameterFileError(f"no {folder[:-1]} file {path}")
+        source, path = path, path.resolve()
+    else:
+        source, path = resources.files("pybamm_ssb.parameter_sets") / folder / f"{reference}.toml", None
+        if not source.is_file():
+            known = ", ".join(parameter_files(folder))
+            raise ParameterFileError(f"no {folder} file '{reference}'; known: {known} (or give a path to a .toml file)")
+    try:
+        with source.open("rb") as f:
+            return tomllib.load(f), path
+    except tomllib.TOMLDecodeError as error:
+        raise ParameterFileError(f"{source} is not valid TOML: {error}") from None
 
 
-def load_component(folder, file):
-    """Read parameter_sets/<folder>/<file>.toml into a Component, checking provenance."""
-    data = read_toml(folder, file)
-    quantities = {}
-    for name, entry in data.get("quantities", {}).items():
+def load_component(folder, reference):
+    """Read a component file (a registered name in parameter_sets/<folder>/, or a path to a file
+    of the same form anywhere) into a Component, checking provenance and ranges."""
+    data, path = read_toml(folder, reference)
+    name = path.stem if path is not None else str(reference)
+    component = Component(folder, name, data.get("meta", {}), {}, path)
+    for key, entry in data.get("quantities", {}).items():
+        if not isinstance(entry, dict):
+            raise ParameterFileError(f"{component.label} quantity '{key}' must be a table with value, kind and source")
         missing = {"value", "kind", "source"} - set(entry)
         if missing:
-            raise ParameterFileError(
-                f"{folder}/{file}.toml quantity '{name}' lacks {sorted(missing)}"
-            )
-        if not isinstance(entry["value"], (int, float)):
-            raise ParameterFileError(f"{folder}/{file}.toml quantity '{name}' is not a number")
-        quantities[name] = Quantity(
-            name, float(entry["value"]), Provenance(entry["kind"], entry["source"]), _range(folder, file, name, entry)
-        )
-    return Component(folder, file, data.get("meta", {}), quantities)
+            raise ParameterFileError(f"{component.label} quantity '{key}' lacks {sorted(missing)}")
+        value = entry["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ParameterFileError(f"{component.label} quantity '{key}' must be a finite number, got {value!r}")
+        try:
+            provenance = Provenance(entry["kind"], entry["source"])
+        except ParameterFileError as error:
+            raise ParameterFileError(f"{component.label} quantity '{key}': {error}") from None
+        component.quantities[key] = Quantity(key, float(value), provenance, _range(component, key, entry))
+    return component
 
 
-def _range(folder, file, name, entry):
+def _range(component, name, entry):
     """The quantity's sensible (low, high); required for fitted values, which must lie inside."""
     if "range" not in entry:
         if entry["kind"] == "fitted":
-            raise ParameterFileError(f"{folder}/{file}.toml fitted quantity '{name}' needs a range = [low, high]")
+            raise ParameterFileError(f"{component.label} fitted quantity '{name}' needs a range = [low, high]")
         return None
     low, high = (float(v) for v in entry["range"])
     if not low <= float(entry["value"]) <= high:
         raise ParameterFileError(
-            f"{folder}/{file}.toml quantity '{name}' = {entry['value']} lies outside its range [{low:g}, {high:g}]"
+            f"{component.label} quantity '{name}' = {entry['value']} lies outside its range [{low:g}, {high:g}]"
         )
     return (low, high)

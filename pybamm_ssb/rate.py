@@ -7,8 +7,8 @@ lowest rate first.
 
 from dataclasses import dataclass
 
-from .cells import get_cell
 from .experiments import ProtocolError
+from .registry import resolve_cell
 from .simulate import simulate_cycling
 
 DEFAULT_RATES = (0.1, 0.2, 0.5, 1.0, 2.0)
@@ -52,9 +52,11 @@ def rate_protocol(parameter_values, rates):
 
 def rate_capability(cell, rates=DEFAULT_RATES, temperature_C=None, parameter_values=None, model="spme",
                     progress=False):
-    """Discharge capacity [mAh/g] of ``cell`` at each C-rate (a RateCurve)."""
+    """Discharge capacity [mAh/g] of ``cell`` (a registered name, the path of a cell file or a
+    ComposedCell) at each C-rate (a RateCurve)."""
     rates = check_rates(rates)
-    values = parameter_values if parameter_values is not None else get_cell(cell).parameter_values
+    cell = resolve_cell(cell)
+    values = parameter_values if parameter_values is not None else cell.parameter_values
     result = simulate_cycling(cell, protocol=rate_protocol(values, rates), temperature_C=temperature_C,
                               parameter_values=values, model=model, progress=progress)
-    return RateCurve(cell, result.temperature_C, rates, [row["discharge_capacity_mAh_g"] for row in result.cycles])
+    return RateCurve(result.cell, result.temperature_C, rates, [row["discharge_capacity_mAh_g"] for row in result.cycles])

@@ -16,13 +16,14 @@ by the last cycle is split by mechanism from the model's states:
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
-from .cells import get_cell
+import pybamm
+
+from .errors import PybammSsbError
 from .experiments import electrode_area_cm2
 from .fade import simulate_fade
 from .rate import rate_capability
+from .registry import get_cell
 from .simulate import discharge_step
-
-F = 96485.33212
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def mechanism_split(curve):
     h_n = _discharge_start(cycles[-1], "Area-averaged lithium metal thickness [m]")
     values = result.parameter_values
     area_m2 = electrode_area_cm2(values) * 1e-4
-    lithium_mAh_g = h_n / values["Lithium metal partial molar volume [m3.mol-1]"] * F * area_m2 / 3.6 / result.active_mass_g
+    lithium_mAh_g = h_n / values["Lithium metal partial molar volume [m3.mol-1]"] * pybamm.constants.F.value * area_m2 / 3.6 / result.active_mass_g
     lli = max(0.0, q1 - lithium_mAh_g)
     return {"resistance_rise_mAh_g": q1 - qn - lam - lli, "lost_active_material_mAh_g": lam,
             "lost_lithium_mAh_g": lli}
@@ -206,7 +207,7 @@ class Report(NamedTuple):
         return {kind: {"within_tolerance": sum(f), "targets": len(f)} for kind, f in flags.items()}
 
 
-class TargetSelectionError(ValueError):
+class TargetSelectionError(PybammSsbError, ValueError):
     """A target-id prefix that selects no target."""
 
 

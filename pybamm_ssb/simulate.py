@@ -6,13 +6,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pybamm
 
-from .cells import get_cell, uneven_lithium_contact
-from .experiments import cycling_experiment, default_steps, electrode_area_cm2, protocol_experiment
+from .errors import PybammSsbError
+from .experiments import (
+    cycling_experiment,
+    default_steps,
+    electrode_area_cm2,
+    protocol_experiment,
+)
 from .models import MODELS
-from .validation import ParameterError, check_parameter_values, check_temperature
+from .runs import prepare_run
+from .validation import ParameterError
 
 
-class SimulationFailed(RuntimeError):
+class SimulationFailed(PybammSsbError, RuntimeError):
     """The solver stopped early; ``result`` keeps the cycles computed before it did."""
 
     def __init__(self, message, result):
@@ -97,18 +103,6 @@ def cycle_capacities(solution, mass_g):
     return rows
 
 
-def prepare(cell, temperature_C=None, parameter_values=None):
-    """Parameter values of ``cell`` at ``temperature_C``, checked before any solve."""
-    values = parameter_values.copy() if parameter_values is not None else get_cell(cell).parameter_values
-    if temperature_C is None:
-        temperature_C = values["Ambient temperature [K]"] - 273.15
-    check_temperature(temperature_C)
-    T = temperature_C + 273.15
-    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
-    check_parameter_values(values)
-    return values, temperature_C
-
-
 def simulate_cycling(
     cell,
     steps=None,
@@ -120,11 +114,12 @@ def simulate_cycling(
     progress=False,
     protocol=None,
 ):
-    """Cycle ``cell`` and return a CyclingResult.
+    """Cycle ``cell`` (a registered name, the path of a cell file or a ComposedCell) and return
+    a CyclingResult.
 
     ``steps`` are PyBaMM experiment strings (current densities such as "0.1 mA/cm2"
     allowed); by default the document's protocol (CC charge/discharge at the cell's C-rate
-    in its voltage window). ``protocol``, a list of cycles each a list of steps, replaces
+    in its voltage window), from the cell as assembled. ``protocol``, a list of cycles each a list of steps, replaces
     ``steps`` and ``cycles`` when cycles differ (e.g. a rate test). ``model_options``
     are laid over the cell's own (e.g. a gel cell's Li contact without voids). Raises
     SimulationFailed, holding the cycles that finished, if the solver stops early.
@@ -145,22 +140,18 @@ class CyclingSimulation:
                  model_options=None, protocol=None):
         if model not in MODELS:
             raise ParameterError(f"model must be one of {sorted(MODELS)}, got '{model}'")
-        values, temperature_C = prepare(cell, temperature_C, parameter_values)
+        setup = prepare_run(cell, temperature_C, model_options, parameter_values=parameter_values)
+        values = setup.parameter_values
         if protocol is not None:
             experiment = protocol_experiment(values, protocol)
             cycles = len(protocol)
         else:
             if steps is None:
-                steps = default_steps(values, get_cell(cell).meta["c_rate"])
+                steps = default_steps(values, setup.cell.meta["c_rate"])
             experiment = cycling_experiment(values, list(steps), cycles)
-        options = dict(get_cell(cell).meta["model_options"])
-        options.pop("interface heterogeneity", None)  # the regions follow the spread in ``values`` ...
-        if uneven_lithium_contact(values["Lithium interface conductance spread"]):
-            options["interface heterogeneity"] = "lognormal"
-        options.update(model_options or {})  # ... unless the caller says otherwise
-        self.cell, self.cycles, self.temperature_C, self.values = cell, cycles, temperature_C, values
+        self.cell, self.cycles, self.temperature_C, self.values = setup.name, cycles, setup.temperature_C, values
         self.simulation = pybamm.Simulation(
-            MODELS[model](options),
+            MODELS[model](setup.options),
             parameter_values=values,
             experiment=experiment,
             solver=pybamm.IDAKLUSolver(),

@@ -52,8 +52,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pybamm
 
-from .cells import cell_components, get_cell
 from .provenance import load_component
+from .runs import prepare_run
 from .simulate import SimulationFailed
 from .submodels.interphase import interphase_growth_rate, interphase_resistance
 from .submodels.lithium_contact import (
@@ -61,7 +61,7 @@ from .submodels.lithium_contact import (
     lithium_creep_velocity,
     lithium_stripping_velocity,
 )
-from .validation import ParameterError, check_temperature
+from .validation import ParameterError
 
 CURRENT = "Current density [A.m-2]"  # input parameter, > 0 strips electrode 1
 ELECTRODES = ("Electrode 1", "Electrode 2")
@@ -84,12 +84,12 @@ def _options(options):
     return chosen
 
 
-def cell_options(cell, options=None):
-    """The cell's own options (a gel that fills the voids keeps the Li contact: "contact
-    loss" "cathode" of the full cell is "none" here), overridden by ``options``."""
-
-    own = get_cell(cell).meta["model_options"]
-    chosen = {"contact loss": "none"} if own.get("contact loss") in ("cathode", "none") else {}
+def cell_options(setup, options=None):
+    """The symmetric cell's options of a RunSetup (a gel that fills the voids keeps the Li
+    contact: "contact loss" "cathode" of the full cell is "none" here), overridden by ``options``."""
+    chosen = {key: setup.options[key] for key in OPTIONS if key in setup.options}
+    if chosen.get("contact loss") == "cathode":
+        chosen["contact loss"] = "none"
     return {**chosen, **(options or {})}
 
 
@@ -203,7 +203,7 @@ class SymmetricLithiumCell(pybamm.BaseModel):
 
 
 def _anode_ccd_mA_cm2(cell):
-    anode = load_component("anodes", cell_components(cell)["anode"])
+    anode = load_component("anodes", cell.components["anode"])
     return anode.value("critical_current_density_mA_cm2")
 
 
@@ -217,23 +217,17 @@ def short_threshold_function(ccd_A_m2, creep_velocity, pressure, T_ref):
     return lithium_dendrite_initiation_current_density
 
 
-def symmetric_parameter_values(cell, temperature_C=None, parameter_values=None):
-    """Parameter values of the symmetric cell made of ``cell``'s electrolyte and lithium.
+def symmetric_setup(cell, temperature_C=None, parameter_values=None):
+    """The RunSetup of the symmetric cell made of ``cell``'s electrolyte and lithium.
 
-    Adds the short-circuit threshold (from the cell's anode file) unless given, and sets the
-    temperature (default: the cell's reference temperature). Returns (values, temperature_C).
-    """
-    values = parameter_values.copy() if parameter_values is not None else get_cell(cell).parameter_values.copy()
-    if temperature_C is None:
-        temperature_C = values["Reference temperature [K]"] - 273.15
-    check_temperature(temperature_C)
-    T = temperature_C + 273.15
-    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    Its values gain the short-circuit threshold (from the cell's anode file) unless given."""
+    setup = prepare_run(cell, temperature_C, parameter_values=parameter_values)
+    values = setup.parameter_values
     if SHORT_THRESHOLD not in values.keys():
         values.update(
             {
                 SHORT_THRESHOLD: short_threshold_function(
-                    _anode_ccd_mA_cm2(cell) * 10,
+                    _anode_ccd_mA_cm2(setup.cell) * 10,
                     values["Lithium creep velocity [m.s-1]"],
                     values["Stack pressure [Pa]"],
                     values["Reference temperature [K]"],
@@ -243,7 +237,7 @@ def symmetric_parameter_values(cell, temperature_C=None, parameter_values=None):
         )
     if "Solid electrolyte grain-boundary resistance [Ohm.m2]" not in values.keys():  # membranes
         values.update({"Solid electrolyte grain-boundary resistance [Ohm.m2]": 0.0}, check_already_exists=False)
-    return values, temperature_C
+    return setup
 
 
 def _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_half_cycle=3):
@@ -398,10 +392,11 @@ def simulate_symmetric(
     line goes to stderr every 1/20 of the run (every N cycles).
     """
     _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_half_cycle)
-    values, temperature_C = symmetric_parameter_values(cell, temperature_C, parameter_values)
+    setup = symmetric_setup(cell, temperature_C, parameter_values)
+    cell, values, temperature_C = setup.name, setup.parameter_values, setup.temperature_C
     i = current_density_mA_cm2 * 10  # A/m2
     schedule = [(i if n % 2 == 0 else -i, d) for n, d in enumerate(_half_cycles(hours, half_cycle_hours))]
-    runner = _Runner(values, cell_options(cell, options))
+    runner = _Runner(values, cell_options(setup, options))
     try:
         short_h, termination, _ = _run_protocol(runner, schedule, int(points_per_half_cycle), progress,
                                                 f"{cell} {current_density_mA_cm2:g} mA/cm2")
@@ -462,13 +457,14 @@ def critical_current_density_test(
         raise ParameterError(f"cycles per step must be >= 1, got {cycles_per_step}")
     for c in currents:
         _check_inputs(c, 2 * half_cycle_hours * cycles_per_step, half_cycle_hours)
-    values, temperature_C = symmetric_parameter_values(cell, temperature_C, parameter_values)
+    setup = symmetric_setup(cell, temperature_C, parameter_values)
+    cell, values, temperature_C = setup.name, setup.parameter_values, setup.temperature_C
     schedule, owner = [], []
     for c in currents:
         for n in range(2 * int(cycles_per_step)):
             schedule.append((10 * c if n % 2 == 0 else -10 * c, half_cycle_hours))
             owner.append(c)
-    runner = _Runner(values, options)
+    runner = _Runner(values, cell_options(setup, options))
     try:
         short_h, termination, index = _run_protocol(runner, schedule, 3, progress, f"{cell} step test")
     except _StepFailed as error:

@@ -4,6 +4,8 @@ import math
 
 import pybamm
 
+from .errors import PybammSsbError
+
 # Physically sensible ranges of the parameters a user is most likely to edit: (min, max).
 PHYSICAL_RANGES = {
     "Separator thickness [m]": (1e-6, 5e-3),
@@ -33,7 +35,7 @@ MAY_BE_ZERO = {"Solid electrolyte grain-boundary resistance [Ohm.m2]"}
 TEMPERATURE_RANGE_C = (-50.0, 150.0)
 
 
-class ParameterError(ValueError):
+class ParameterError(PybammSsbError, ValueError):
     """A missing or non-physical parameter value."""
 
 

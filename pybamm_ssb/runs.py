@@ -1,0 +1,62 @@
+"""What a run needs, decided in one place: ``prepare_run`` turns a cell (registered name,
+cell file or ComposedCell), a temperature and model options into a ``RunSetup``. Every runner
+(cycling, rate, fade and fit, impedance, symmetric cell) starts from it.
+
+- Temperature: the one given, else the cell's own ("Ambient temperature [K]": its test
+  temperature), checked against the validated range.
+- Initial state: the cell as assembled (the pristine cathode the documents' protocols start
+  from), not the charged state ``pybamm.ParameterValues(name)`` starts from.
+- Model options: the cell's own (a gel that fills the Li voids: "contact loss" "cathode"),
+  then "interface heterogeneity" "lognormal" exactly when the values give the Li interface a
+  conductance spread, then the caller's options over both.
+"""
+
+from dataclasses import dataclass
+
+import pybamm
+
+from .cells import AS_ASSEMBLED, ComposedCell, uneven_lithium_contact
+from .registry import resolve_cell
+from .validation import check_parameter_values, check_temperature
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """A resolved cell, its parameter values at the run's temperature and state, and the model
+    options of the run."""
+
+    cell: ComposedCell
+    parameter_values: pybamm.ParameterValues
+    temperature_C: float
+    options: dict
+
+    @property
+    def name(self):
+        return self.cell.name
+
+
+def run_options(cell, values, requested=None):
+    """The model options of a run of ``cell`` with ``values`` (module docstring)."""
+    options = {k: v for k, v in cell.meta.get("model_options", {}).items() if k != "interface heterogeneity"}
+    if uneven_lithium_contact(values["Lithium interface conductance spread"]):
+        options["interface heterogeneity"] = "lognormal"
+    return options | dict(requested or {})
+
+
+def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_values=None, overrides=None,
+                as_assembled=True):
+    """The RunSetup of ``cell`` at ``temperature_C`` (module docstring), values checked before any
+    solve. ``parameter_values`` replaces the cell's values (e.g. edited ones); ``overrides``
+    composes the cell again with component quantities replaced; ``as_assembled`` False keeps the
+    values' own initial state."""
+    cell = resolve_cell(cell, overrides)
+    values = parameter_values.copy() if parameter_values is not None else cell.parameter_values
+    if temperature_C is None:
+        temperature_C = values["Ambient temperature [K]"] - 273.15
+    check_temperature(temperature_C)
+    T = temperature_C + 273.15
+    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    if as_assembled and AS_ASSEMBLED in values.keys():
+        values.update({"Initial concentration in positive electrode [mol.m-3]": values[AS_ASSEMBLED]})
+    check_parameter_values(values)
+    return RunSetup(cell, values, float(temperature_C), run_options(cell, values, model_options))
