@@ -9,7 +9,7 @@ import functools
 
 
 def __getattr__(name):
-    from ..cells import cell_names, parameter_set_values
+    from ..registry import cell_names, parameter_set_values
 
     if name in cell_names():
         loader = functools.partial(parameter_set_values, name)

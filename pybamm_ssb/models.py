@@ -28,7 +28,7 @@ Package options
 
 import pybamm
 
-from . import submodels
+from . import citations, submodels
 
 SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
@@ -70,6 +70,7 @@ class SolidStateMixin:
 
     def _init_solid_state(self, options):
         self.ssb_options, pybamm_options = split_options(options)
+        citations.register_package()  # as PyBaMM's models do: pybamm.print_citations() lists the package
         return pybamm_options
 
     def set_li_metal_counter_electrode_submodels(self):

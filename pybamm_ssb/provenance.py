@@ -104,10 +104,10 @@ def parameter_files(folder):
 
 
 def is_path(reference):
-    """A reference to a file on disk (a path, or a name ending in .toml or holding a slash), not a
+    """A reference to a file on disk (a path, or a name ending in .toml or .csv, or holding a slash), not a
     registered name."""
     text = str(reference)
-    return isinstance(reference, Path) or text.endswith(".toml") or "/" in text or "\\" in text
+    return isinstance(reference, Path) or text.endswith((".toml", ".csv")) or "/" in text or "\\" in text
 
 
 def relative_reference(reference, relative_to=None):

@@ -21,7 +21,7 @@ import numpy as np
 import pybamm
 from scipy.optimize import brentq, least_squares
 
-from pybamm_ssb.cells import get_cell
+from pybamm_ssb.registry import get_cell
 from pybamm_ssb.simulate import simulate_cycling
 
 NCM = "Cui2025_NCM811_NUHS_TPW"

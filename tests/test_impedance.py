@@ -138,7 +138,7 @@ def test_a_pressed_cell_is_its_regions_in_parallel():
     the 1+1D SPMe, whose regions are joined by current collectors."""
     import pybamm
 
-    from pybamm_ssb.cells import get_cell
+    from pybamm_ssb.registry import get_cell
     from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
 
     spectrum = imp.cell_impedance(CUHS_CPS, model="spme", points_per_decade=3)
@@ -227,7 +227,7 @@ def test_membrane_cell_without_grain_boundary_full_spectrum():
     intercept is the membrane's L / sigma (81.1 um, 1.14 mS/cm at 30 C: 7.11 Ohm cm2), and the
     fit (the no-grain-boundary circuit, chosen automatically) returns the interfacial
     resistance 57.9 Ohm cm2 of 002 Fig. S20 that the cell takes as a parameter."""
-    from pybamm_ssb.cells import get_cell
+    from pybamm_ssb.registry import get_cell
 
     cell = "Yang2026_LFP_PGPE_PLATP10J"
     report, spectrum, fit = imp.eis_report(cell, soc=0.5)

@@ -4,7 +4,7 @@ import numpy as np
 import pybamm
 import pytest
 
-from pybamm_ssb.cells import get_cell
+from pybamm_ssb.registry import get_cell
 from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
 from pybamm_ssb.simulate import simulate_cycling
 from pybamm_ssb.validation import ParameterError

@@ -10,7 +10,7 @@ import pybamm
 import pytest
 
 from pybamm_ssb import UnknownCellError, cell_names, compose_cell, get_cell
-from pybamm_ssb.cells import cell_components
+from pybamm_ssb.registry import cell_components
 from pybamm_ssb.fade import FitParameter
 from pybamm_ssb.fitting import _to_unit
 from pybamm_ssb.functions import K_B_EV

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pybamm_ssb import cli
-from pybamm_ssb.cells import get_cell
+from pybamm_ssb.registry import get_cell
 from pybamm_ssb.experiments import ProtocolError
 from pybamm_ssb.rate import DEFAULT_RATES, rate_capability
 from pybamm_ssb.reproduce import RATE, TARGETS
