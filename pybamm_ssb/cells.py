@@ -315,8 +315,8 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
         if test_temperature is None:
             r.set(key, T_ref, "assumed", "The electrolyte's reference temperature; runs take another (--temperature)")
         else:
-            r.set(key, test_temperature + 273.15, "quoted", "The cell's test temperature (its cell file's temperature_C); "
-                  "runs take another (--temperature)")
+            r.set(key, test_temperature + 273.15, "assumed", f"The cell's test temperature, {test_temperature:g} C "
+                  "(temperature_C of its cell file); runs take another (--temperature)")
 
     # --- geometry of the electrolyte layer and the cell, then its transport ----------------
     h, area, geometry_inputs = _layer_geometry(el, family)
@@ -431,6 +431,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
         r.set(f"{electrode} current collector thickness [m]", 1e-5, "assumed", "Typical 10 um metal foil")
         r.derive(f"{electrode} tab centre z-coordinate [m]", side, "electrode height: the regions connect at one edge",
                  *geometry_inputs)
+
+    from .citations import cell_citations
+
+    r.set("citations", *cell_citations(meta or {}))  # PyBaMM's convention: ParameterValues registers each entry
 
     options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
     if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):

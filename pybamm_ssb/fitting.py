@@ -204,7 +204,9 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     with ``rms`` None for a failed simulation. ``model`` is the model class, "spme" or "dfn".
     """
     started = time.perf_counter()
-    cell = resolve_cell(cell)  # unknown cells stop here, before the model is loaded
+    if specs is None or simulator is None:
+        cell = resolve_cell(cell)  # unknown cells stop here, before the model is loaded
+    name = getattr(cell, "name", cell)  # a caller's own simulator and specs may take any label
     if specs is None:
         from .fade import fit_parameters
 
@@ -266,7 +268,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     curve = evaluated[solution.x.tobytes()][0]
     if curve is None:
         tried = ", ".join(f"{name}={value:.4g}" for name, value in fitted.items())
-        raise SimulationFailed(f"simulation of {cell.name} fails at the starting values {tried}; give other ones", None)
+        raise SimulationFailed(f"simulation of {name} fails at the starting values {tried}; give other ones", None)
 
     stderr, correlation, undetermined = _uncertainty(chosen, solution)
     warnings = []
@@ -286,7 +288,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
                  for spec in chosen if spec.name in at_bound]
     rows, rmse, rmse_resistance = _compare(curve, data)
     return FitResult(
-        cell=cell.name,
+        cell=name,
         parameters={name: {"value": float(fitted[name]), "stderr": float(sd)} for name, sd in zip(names, stderr)},
         units={spec.name: spec.unit for spec in chosen},
         rmse_mAh_g=rmse,

@@ -5,7 +5,8 @@ cell file or ComposedCell), a temperature and model options into a ``RunSetup``.
 - Temperature: the one given, else the cell's own ("Ambient temperature [K]": its test
   temperature), checked against the validated range.
 - Initial state: the cell as assembled (the pristine cathode the documents' protocols start
-  from), not the charged state ``pybamm.ParameterValues(name)`` starts from.
+  from), not the charged state ``pybamm.ParameterValues(name)`` starts from; values given by
+  the caller with an initial concentration of their own keep it.
 - Model options: the cell's own (a gel that fills the Li voids: "contact loss" "cathode"),
   then "interface heterogeneity" "lognormal" exactly when the values give the Li interface a
   conductance spread, then the caller's options over both.
@@ -43,12 +44,10 @@ def run_options(cell, values, requested=None):
     return options | dict(requested or {})
 
 
-def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_values=None, overrides=None,
-                as_assembled=True):
+def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_values=None, overrides=None):
     """The RunSetup of ``cell`` at ``temperature_C`` (module docstring), values checked before any
     solve. ``parameter_values`` replaces the cell's values (e.g. edited ones); ``overrides``
-    composes the cell again with component quantities replaced; ``as_assembled`` False keeps the
-    values' own initial state."""
+    composes the cell again with component quantities replaced."""
     cell = resolve_cell(cell, overrides)
     values = parameter_values.copy() if parameter_values is not None else cell.parameter_values
     if temperature_C is None:
@@ -56,7 +55,9 @@ def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_value
     check_temperature(temperature_C)
     T = temperature_C + 273.15
     values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
-    if as_assembled and AS_ASSEMBLED in values.keys():
+    initial = "Initial concentration in positive electrode [mol.m-3]"
+    charged = cell.values.get(initial)
+    if AS_ASSEMBLED in values.keys() and values[initial] == charged:
         values.update({"Initial concentration in positive electrode [mol.m-3]": values[AS_ASSEMBLED]})
     check_parameter_values(values)
     return RunSetup(cell, values, float(temperature_C), run_options(cell, values, model_options))

@@ -9,6 +9,6 @@ LFP = "Cui2025_LFP_NUHS_TPW"
 
 @pytest.fixture(scope="session")
 def ncm_values():
-    from pybamm_ssb import get_cell
+    from pybamm_ssb import prepare_run
 
-    return get_cell(NCM).parameter_values
+    return prepare_run(NCM).parameter_values  # as assembled: pristine, discharged

@@ -6,9 +6,14 @@ import numpy as np
 import pybamm
 import pytest
 
-from pybamm_ssb import SolidStateDFN, SolidStateSPMe, get_cell, simulate_cycling
-from pybamm_ssb.submodels.interphase import POTENTIAL_MARGIN
+from pybamm_ssb import (
+    SolidStateDFN,
+    SolidStateSPMe,
+    prepare_run,
+    simulate_cycling,
+)
 from pybamm_ssb.functions import K_B_EV
+from pybamm_ssb.submodels.interphase import POTENTIAL_MARGIN
 
 from .conftest import LFP
 
@@ -157,7 +162,7 @@ def test_creep_at_the_critical_current_keeps_contact(values):
 
 def test_particle_contact_follows_volume_contraction():
     """Without recovery, a charge of LFP (linear Omega) leaves theta_c = exp(-beta Delta Omega)."""
-    values = get_cell(LFP).parameter_values
+    values = prepare_run(LFP).parameter_values  # as assembled: the charge starts from pristine LFP
     beta = 2.0
     values.update({"Cathode contact loss coefficient": beta, "Cathode contact recovery rate [s-1]": lambda p: pybamm.Scalar(0.0)})
     current = -0.2 * values["Nominal cell capacity [A.h]"]
@@ -173,7 +178,7 @@ def test_particle_contact_follows_volume_contraction():
 def test_dfn_particle_contact_follows_the_local_contraction():
     """In the DFN each place loses contact by its own particles' contraction:
     theta_c(x) = exp(-beta 0.065 (sto_0 - sto(x))) for LFP without recovery."""
-    values = get_cell(LFP).parameter_values
+    values = prepare_run(LFP).parameter_values  # as assembled: the charge starts from pristine LFP
     beta = 2.0
     values.update({"Cathode contact loss coefficient": beta, "Cathode contact recovery rate [s-1]": lambda p: pybamm.Scalar(0.0)})
     current = -0.5 * values["Nominal cell capacity [A.h]"]

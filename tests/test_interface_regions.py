@@ -4,8 +4,9 @@ import numpy as np
 import pybamm
 import pytest
 
-from pybamm_ssb.registry import get_cell
 from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
+from pybamm_ssb.registry import get_cell
+from pybamm_ssb.runs import prepare_run
 from pybamm_ssb.simulate import simulate_cycling
 from pybamm_ssb.validation import ParameterError
 from pybamm_ssb.voltage_budget import LOSS_COLUMNS, OCV, _losses, voltage_losses
@@ -16,7 +17,7 @@ SPREAD = "Lithium interface conductance spread"
 
 
 def _values(spread):
-    values = get_cell(CPS).parameter_values
+    values = prepare_run(CPS).parameter_values
     values[SPREAD] = spread
     return values
 

@@ -10,11 +10,16 @@ import pybamm
 import pytest
 
 from pybamm_ssb import UnknownCellError, cell_names, compose_cell, get_cell
-from pybamm_ssb.registry import cell_components
 from pybamm_ssb.fade import FitParameter
 from pybamm_ssb.fitting import _to_unit
 from pybamm_ssb.functions import K_B_EV
-from pybamm_ssb.provenance import KINDS, ParameterFileError, load_component, parameter_files
+from pybamm_ssb.provenance import (
+    KINDS,
+    ParameterFileError,
+    load_component,
+    parameter_files,
+)
+from pybamm_ssb.registry import cell_components
 
 from .conftest import NCM
 
@@ -158,7 +163,8 @@ def test_compose_any_electrolyte_with_any_cathode():
     assert cell.values["Electrolyte conductivity [S.m-1]"](1.0, 298.15) == pytest.approx(
         reference["Electrolyte conductivity [S.m-1]"](1.0, 298.15)
     )
-    assert cell.meta == {"electrolyte": "LATP-CUHS", "cathode": "LFP", "assembly": "TPW", "model_options": {}}
+    assert cell.meta == {"c_rate": 0.2, "electrolyte": "LATP-CUHS", "cathode": "LFP", "assembly": "TPW",
+                         "model_options": {}}
 
 
 def test_cathode_loading_is_an_assumption_shared_by_variants():

@@ -8,7 +8,12 @@ import pytest
 
 from pybamm_ssb import cli
 from pybamm_ssb.fade import simulate_fade
-from pybamm_ssb.reproduce import TARGETS, TargetSelectionError, reproduce, select_targets
+from pybamm_ssb.reproduce import (
+    TARGETS,
+    TargetSelectionError,
+    reproduce,
+    select_targets,
+)
 from pybamm_ssb.simulate import discharge_step
 
 NUHS = [t for t in TARGETS if "NUHS" in t.cell and t.current_density_mA_cm2 is None]
@@ -82,6 +87,7 @@ def test_the_short_circuit_criterion_does_not_separate_pressed_from_welded_at_0p
     """The symmetric cell's criterion (plating current on the remaining contact above the CCD,
     0.55 mA/cm2) would flag the welded cell of Fig. S18 as well as the pressed one: voids opened
     in each discharge leave both below the contact it needs (README, known limits)."""
+    from pybamm_ssb.registry import resolve_cell
     from pybamm_ssb.simulate import simulate_cycling
     from pybamm_ssb.symmetric import _anode_ccd_mA_cm2
 
@@ -92,7 +98,7 @@ def test_the_short_circuit_criterion_does_not_separate_pressed_from_welded_at_0p
         theta = solution["Lithium metal interface contact fraction"].entries
         i = solution["Current collector current density [A.m-2]"].entries  # > 0 on discharge
         peak[cell] = (np.maximum(-i, 0) / theta).max() / 10  # mA/cm2
-    ccd = _anode_ccd_mA_cm2("Cui2025_LFP_NUHS_TPW")
+    ccd = _anode_ccd_mA_cm2(resolve_cell("Cui2025_LFP_NUHS_TPW"))
     assert ccd == 0.55
     assert peak["Cui2025_LFP_NUHS_CPS"] == pytest.approx(0.80, abs=0.01)
     assert peak["Cui2025_LFP_NUHS_TPW"] == pytest.approx(0.59, abs=0.01)
