@@ -212,7 +212,7 @@ def with_verdict(result):
 def warm_up(names, parameter_values, options):
     experiment = cycling_experiment(parameter_values, default_steps(parameter_values, C_RATE), 1)
     for name in names:
-        for side, (label, make_model) in sides_for(name, options).items():
+        for label, make_model in sides_for(name, options).values():
             log(f"[warm-up] {label}, 1 cycle")
             run_once(make_model, parameter_values, experiment)
 

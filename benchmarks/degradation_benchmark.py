@@ -39,7 +39,8 @@ and checked by ``pybamm_ssb.simulate.prepare`` (what ``simulate_cycling`` does).
    evaluation against the best total time of plain PyBaMM's SPMe half-cell simulating the
    same number of cycles, measured in the same run (and against the best time of one
    ``simulate_fade`` call, which builds the model and solves it: the fit builds its model
-   once, with the fitted parameter as a ``pybamm.InputParameter``, and then only solves). Each evaluation is timed too (between the fit's progress reports), and
+   once, with the fitted parameter as a ``pybamm.InputParameter``, and then only solves).
+   Each evaluation is timed too (between the fit's progress reports), and
    the fastest one is compared with plain PyBaMM as well: like a best-of-K time, it is the
    figure least inflated by other load on the machine. The data are noiseless, so the fitted value's standard error is
    essentially zero.
@@ -69,8 +70,9 @@ import pybamm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import pybamm_ssb  # noqa: E402
 from cycling_benchmark import PHASES, benchmark_class, emit, log, machine_info, run_once  # noqa: E402
+
+import pybamm_ssb  # noqa: E402
 from pybamm_ssb.experiments import cycling_experiment, default_steps  # noqa: E402
 from pybamm_ssb.fade import fit_parameters, simulate_fade  # noqa: E402
 from pybamm_ssb.fade_data import read_fade_data  # noqa: E402

@@ -286,12 +286,15 @@ def _eis(args):
     print(json.dumps(report, indent=2) if args.json else format_eis_report(report))
 
 
+COMMANDS = {"cells": _cells, "check": _check, "provenance": _provenance, "simulate": _simulate, "fit": _fit,
+            "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis}
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
     try:
-        {"cells": _cells, "check": _check, "provenance": _provenance, "simulate": _simulate, "fit": _fit, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric,
-         "eis": _eis}[args.command](args)
+        COMMANDS[args.command](args)
         sys.stdout.flush()  # inside the try: a reader that closed the pipe is caught below
     except SimulationFailed as error:
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)

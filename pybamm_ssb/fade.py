@@ -109,7 +109,8 @@ class FadeSimulator:
         inputs = {n: v for n, v in parameters.items() if n in self.varied}
         held = {n: v for n, v in parameters.items() if n not in inputs}
         cell = resolve_cell(cell)
-        key = (cell.name, tuple(sorted((k, str(v)) for k, v in cell.components.items())), cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
+        components = tuple(sorted((k, str(v)) for k, v in cell.components.items()))
+        key = (cell.name, components, cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
         if key not in self._built:
             symbols = {n: pybamm.InputParameter(n) for n in inputs}
             self._built[key] = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model)

@@ -35,7 +35,7 @@ def test_fitted_nuhs_targets_within_tolerance(report):
 
 def test_capacity_loss_split_closes_and_follows_the_states(report):
     runs = report.runs
-    for cell, (curve, split) in runs.items():
+    for curve, split in runs.values():
         lost = curve.discharge_capacity_mAh_g[0] - curve.discharge_capacity_mAh_g[-1]
         assert sum(split.values()) == pytest.approx(lost, abs=1e-9)
         assert split["lost_lithium_mAh_g"] == 0.0  # the 450 um foil is far in excess
