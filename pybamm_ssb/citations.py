@@ -21,6 +21,8 @@ import re
 
 import pybamm
 
+from .provenance import ParameterFileError
+
 PACKAGE = "pybammssb"
 
 BIBTEX = {
@@ -130,3 +132,28 @@ def register(key_or_entry):
 def register_package():
     """Register this package's own entry (models do on instantiation)."""
     register(PACKAGE)
+
+
+def cell_citations(meta):
+    """The "citations" value of a cell (this package's entry, then its document's) with the
+    kind and source of its provenance.
+
+    The document's entry is the cell file's ``citation`` (a key of this module or a BibTeX
+    entry) if it gives one, else that of its ``document`` if it is one of the five seeds."""
+    package = bibtex(PACKAGE)
+    document = meta.get("document")
+    given = meta.get("citation")
+    key = given or document_citation(document)
+    if key is None:
+        return [package], "assumed", (f"This package's own entry only: the cell's document ({document or 'none named'}) "
+                                      "has no entry in pybamm_ssb.citations (a cell file's 'citation' gives one)")
+    try:
+        entry = bibtex(key)
+    except KeyError as error:
+        raise ParameterFileError(f"cell '{meta.get('description', '?')}': 'citation' {error.args[0]}") from None
+    label = entry_key(entry)
+    number = {v: k for k, v in DOCUMENT_KEYS.items()}.get(label)
+    where = (f"{number} {label[:-4]} {label[-4:]}, first page (title block, before Sec. 1)" if number is not None
+             else f"the cell file's citation '{label}'")
+    return [package, entry], "quoted", (f"{where}: bibliographic data, with this package's own entry "
+                                        "(pybamm_ssb.citations); ParameterValues registers both")
