@@ -13,6 +13,7 @@ by the last cycle is split by mechanism from the model's states:
   and contact resistance brings the cut-off voltage earlier.
 """
 
+import math
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -24,13 +25,14 @@ from .fade import simulate_fade
 from .rate import rate_capability
 from .registry import get_cell
 from .simulate import discharge_step
+from .symmetric import critical_current_density
 
 
 @dataclass(frozen=True)
 class Target:
     id: str
     cell: str
-    quantity: str  # a FadeCurve series, or RATE for a point of the rate test
+    quantity: str  # a FadeCurve series, RATE for a point of the rate test, CCD for a symmetric cell's step test
     cycle: int  # cycle of a fade target; for a rate target, its place in the rate test
     measured: float
     unit: str
@@ -48,6 +50,8 @@ class Target:
 
     @property
     def condition(self):
+        if self.quantity == CCD:
+            return f"Li | Li step test, {CCD_CYCLES_PER_STEP} cycle(s) of {CCD_HALF_CYCLE_HOURS:g} h half-cycles per current"
         condition = (f"{self.c_rate:g}C, step {self.cycle} of the rate test {'/'.join(f'{r:g}' for r in self.rate_test)}C"
                      if self.quantity == RATE else f"cycle {self.cycle}")
         condition += "".join(self._run_conditions())
@@ -75,6 +79,11 @@ class Target:
 
 
 RATE = "rate_discharge_capacity_mAh_g"
+CCD = "critical_current_density_mA_cm2"
+# the step test of a CCD target: the currents of the ladder in turn, the state carried over
+CCD_LADDER_MA_CM2 = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0)
+CCD_CYCLES_PER_STEP = 1
+CCD_HALF_CYCLE_HOURS = 0.5
 
 
 def _cui2025(id, cell, cycle, measured, kind, panel, how=""):
@@ -150,6 +159,49 @@ TARGETS += (
     + _yang2026_rate("PGPE", (154.6, 150.2, 141.6, 129.8, 110.7), "predicted")
     + _yang2026_rate("P", (148.2, 141.4, 131.0, 119.1, 95.4), "predicted")
 )
+
+
+YANG2026_LCO_CELLS = {"J": "Yang2026_LCO_PGPE_PLATP10J", "PGPE": "Yang2026_LCO_PGPE_PLATP10", "P": "Yang2026_LCO_PLATP10"}
+
+
+def _yang2026_lco_rate(variant, capacities):
+    """002 LiCoO2 rate test at 30 C, 3.0-4.2 V (Sec. 2, Fig. 5a), within 5 %: predictions (the
+    membrane, interface and anode are the LFP cells'; only the cathode is new)."""
+    rates = (0.1, 0.2, 0.5, 1.0, 2.0)
+    return tuple(Target(f"002-lco-{variant.lower()}-{rate:g}C", YANG2026_LCO_CELLS[variant], RATE, n, q, "mAh/g",
+                        "predicted", "002 Yang 2026, Sec. 2, Fig. 5a (LCO, 30 C)", 0.05, rates)
+                 for n, (rate, q) in enumerate(zip(rates, capacities), start=1))
+
+
+def _yang2026_lco_fade(variant, cycle, measured):
+    """002 LiCoO2 1C cycling at 30 C (Sec. 2, Fig. 5c), within 3 %: a prediction."""
+    return Target(f"002-lco-{variant.lower()}-c{cycle}", YANG2026_LCO_CELLS[variant], "discharge_capacity_mAh_g", cycle,
+                  measured, "mAh/g", "predicted", "002 Yang 2026, Sec. 2, Fig. 5c (LCO, 1C, 30 C)", 0.03)
+
+
+TARGETS += (
+    _yang2026_lco_rate("J", (144.08, 141.07, 135.50, 124.02, 106.96))
+    + _yang2026_lco_rate("PGPE", (145.33, 140.92, 122.77, 104.14, 72.94))
+    + _yang2026_lco_rate("P", (138.78, 130.81, 117.64, 98.31, 51.7))
+    + (_yang2026_lco_fade("J", 1, 133.3), _yang2026_lco_fade("J", 200, 125.16), _yang2026_lco_fade("PGPE", 1, 135.41))
+)
+
+
+def _chu2024_ccd(treatment, ccd, reference):
+    """001 Table 1: the critical current density of Li | LLZO | Li with a treatment or
+    interlayer, within 20 %. A prediction of the step test (CCD_LADDER_MA_CM2): its criterion
+    (the current on the remaining contact reaches the lithium's i_ccd) sees the interlayer
+    only through the contact, not through its interfacial resistance."""
+    return Target(f"001-llzo-{treatment.lower()}-ccd", f"Chu2024_LLZO_{treatment}", CCD, 1, ccd, "mA/cm2", "predicted",
+                  f"001 Chu 2024, Table 1 ({reference})", 0.2)
+
+
+TARGETS += tuple(_chu2024_ccd(*row) for row in (
+    ("Polished", 1.91, "ref. 47"), ("HClLiF", 1.8, "ref. 51"), ("HF", 2.7, "ref. 32"), ("SnS", 0.9, "ref. 73"),
+    ("AlSi", 1.2, "ref. 75"), ("AgLiF", 0.75, "ref. 76"), ("Cu3N", 1.2, "ref. 66"), ("MgF2", 0.65, "ref. 67"),
+    ("Al2O3", 1.0, "ref. 69"), ("Ta2O5", 2.0, "ref. 72"), ("LiNaph", 1.7, "ref. 77"), ("PAA", 1.2, "ref. 78"),
+    ("AlN", 2.6, "ref. 79"), ("AlF3", 3.0, "ref. 80"), ("SnF2", 2.4, "ref. 87"),
+))
 
 
 DANDENA2025_CELLS = {"lpscl": "Dandena2025_NCM_LNO_LPSCl", "sb": "Dandena2025_NCM_LNO_LPSSbCl",
@@ -230,10 +282,12 @@ def _c_rate(cell, current_density_mA_cm2):
 
 def reproduce(targets=TARGETS, progress=False):
     """Simulate every target (fade runs keyed by Target.run, rate tests by cell and sequence)."""
-    cycles, rates = {}, {}
+    cycles, rates, step_tests = {}, {}, {}
     for target in targets:
         if target.quantity == RATE:
             rates[target.cell, target.rate_test] = None
+        elif target.quantity == CCD:
+            step_tests[target.cell] = None
         else:
             run = (target.run, target.cell, target.temperature_C, target.current_density_mA_cm2)
             cycles[run] = max(cycles.get(run, 0), target.cycle)
@@ -243,10 +297,14 @@ def reproduce(targets=TARGETS, progress=False):
         curve = simulate_fade(cell, max(n, 2), c_rate=c_rate, temperature_C=temperature_C, progress=progress)
         runs[run] = (curve, mechanism_split(curve))
     rate_curves = {(cell, test): rate_capability(cell, test) for cell, test in rates}
+    ccd = {cell: critical_current_density(cell, CCD_LADDER_MA_CM2, CCD_CYCLES_PER_STEP, CCD_HALF_CYCLE_HOURS)
+           for cell in step_tests}
     rows, met = [], {}
     for target in targets:
         if target.quantity == RATE:
             simulated = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
+        elif target.quantity == CCD:  # no short on the whole ladder: above its top
+            simulated = ccd[target.cell] if ccd[target.cell] is not None else math.inf
         else:
             simulated = getattr(runs[target.run][0], target.quantity)[target.cycle - 1]
         row = {k: v for k, v in asdict(target).items()

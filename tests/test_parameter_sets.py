@@ -90,14 +90,18 @@ def _cathode_keys(values):
 
 @pytest.mark.parametrize("cathode", ["NCM811_Cui2025", "LFP_Cui2025", "LFP_Yang2026", "NCM_LNO_Dandena2025"])
 def test_variants_share_the_cathode_and_anode(cathode):
+    """The cells of one document with the same cathode file differ only in electrolyte and assembly."""
     cells = [get_cell(n) for n in cell_names() if cell_components(n)["cathode"] == cathode]
+    documents = {cell.meta["document"] for cell in cells}
     assert len(cells) >= 2
-    reference = cells[0]
-    for cell in cells[1:]:
-        for key in _cathode_keys(reference.values) - {"Positive electrode exchange-current density [A.m-2]"}:
-            assert _same(reference.values[key], cell.values[key]), (cell.name, key)
-        for key in ("Negative electrode thickness [m]", "Electrode height [m]"):
-            assert reference.values[key] == cell.values[key]
+    for document in documents:
+        variants = [cell for cell in cells if cell.meta["document"] == document]
+        reference = variants[0]
+        for cell in variants[1:]:
+            for key in _cathode_keys(reference.values) - {"Positive electrode exchange-current density [A.m-2]"}:
+                assert _same(reference.values[key], cell.values[key]), (cell.name, key)
+            for key in ("Negative electrode thickness [m]", "Electrode height [m]"):
+                assert reference.values[key] == cell.values[key]
 
 
 def test_variants_differ_only_in_electrolyte_and_assembly():
@@ -175,7 +179,7 @@ def test_cathode_loading_is_an_assumption_shared_by_variants():
 
 
 def test_unknown_names_raise_clear_errors():
-    with pytest.raises(UnknownCellError, match="unknown cell 'Cui2025_XYZ'; known cells: Cui2025_LFP"):
+    with pytest.raises(UnknownCellError, match="unknown cell 'Cui2025_XYZ'; known cells: Chu2024_LLZO_AgLiF, .*Cui2025_LFP_CHST_CPS"):
         get_cell("Cui2025_XYZ")
     with pytest.raises(ParameterFileError, match="no cathodes file 'NCM999'"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "NCM999", "TPW_Cui2025")
