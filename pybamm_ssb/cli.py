@@ -259,7 +259,8 @@ def _reproduce(args):
 
 
 def _symmetric(args):
-    from .symmetric import plot_symmetric, simulate_symmetric
+    from .plotting import plot_symmetric
+    from .symmetric import simulate_symmetric
 
     result = simulate_symmetric(resolve_cell(args.cell), args.current_density, args.hours, half_cycle_hours=args.half_cycle_hours,
                                 temperature_C=args.temperature, progress=True)
