@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import pybamm
 
 from . import functions, ocp, volume_change
+from .citations import cell_citations
 from .provenance import (
     Component,
     ParameterFileError,
@@ -306,24 +307,55 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     ca = load_component("cathodes", refs["cathode"])
     itf = load_component("interfaces", refs["assembly"])
     an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
+    meta = {"c_rate": DEFAULT_C_RATE, **(meta or {})}
     r = _Recorder()
+    T_ref = _temperatures(r, family, meta.get("temperature_C"))
+    layer = _electrolyte_layer(r, el, family, T_ref)
+    _lithium_anode(r, an)
+    interface = _lithium_interface(r, itf, layer, T_ref)
+    _cathode(r, ca, itf, layer, interface, T_ref)
+    _degradation(r, an, el, family, ca, itf, T_ref)
+    _bookkeeping(r, layer)
+    r.set("citations", *cell_citations(meta))  # PyBaMM's convention: ParameterValues registers each entry
 
+    options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
+    if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):
+        options["interface heterogeneity"] = "lognormal"
+    meta.update({"electrolyte": _meta(el, "name"), "cathode": _meta(ca, "name"), "assembly": _meta(itf, "name"),
+                 "model_options": options})
+    name = name or "|".join(str(ref.stem if hasattr(ref, "stem") else ref) for ref in refs.values())
+    return ComposedCell(name, r.values, r.provenance, meta, refs)
+
+
+def _temperatures(r, family, test_temperature_C):
+    """The electrolyte's reference temperature and the cell's own (its test's, else the reference)."""
     r.copy("Reference temperature [K]", family, "reference_temperature_C", offset=273.15)
     T_ref = r.values["Reference temperature [K]"]
-    test_temperature = (meta or {}).get("temperature_C")
     for key in ("Ambient temperature [K]", "Initial temperature [K]"):
-        if test_temperature is None:
+        if test_temperature_C is None:
             r.set(key, T_ref, "assumed", "The electrolyte's reference temperature; runs take another (--temperature)")
         else:
-            r.set(key, test_temperature + 273.15, "assumed", f"The cell's test temperature, {test_temperature:g} C "
+            r.set(key, test_temperature_C + 273.15, "assumed", f"The cell's test temperature, {test_temperature_C:g} C "
                   "(temperature_C of its cell file); runs take another (--temperature)")
+    return T_ref
 
-    # --- geometry of the electrolyte layer and the cell, then its transport ----------------
+
+@dataclass(frozen=True)
+class _Layer:
+    """The electrolyte layer as the other parts need it: area [m2], the inputs it comes from, the
+    electrolyte concentration [mol.m-3]."""
+
+    area: float
+    inputs: list
+    c_e0: float
+
+
+def _electrolyte_layer(r, el, family, T_ref):
+    """Geometry of the electrolyte layer and the cell, then its transport."""
     h, area, geometry_inputs = _layer_geometry(el, family)
     r.derive("Separator thickness [m]", h, "electrolyte layer thickness", *geometry_inputs[:1])
-    side = math.sqrt(area)
     for key in ("Electrode height [m]", "Electrode width [m]"):
-        r.derive(key, side, f"sqrt(A), A = {area * 1e4:.4g} cm2", *geometry_inputs)
+        r.derive(key, math.sqrt(area), f"sqrt(A), A = {area * 1e4:.4g} cm2", *geometry_inputs)
     if _electrolyte_form(family) == "pellet":
         c_e0 = _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref)
     else:
@@ -335,8 +367,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Separator porosity", 1.0, "assumed", "The electrolyte layer conducts over its whole cross-section")
     for key in ("Separator Bruggeman coefficient (electrolyte)", "Separator Bruggeman coefficient (electrode)"):
         r.set(key, 1.0, "assumed", "No effect: separator porosity is 1")
+    return _Layer(area, geometry_inputs, c_e0)
 
-    # --- lithium anode -------------------------------------------------------------------
+
+def _lithium_anode(r, an):
     r.copy("Negative electrode thickness [m]", an, "foil_thickness_um", 1e-6)
     r.copy("Negative electrode conductivity [S.m-1]", an, "electronic_conductivity_S_m")
     r.derive("Lithium metal partial molar volume [m3.mol-1]",
@@ -347,8 +381,11 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.copy("Negative electrode charge transfer coefficient", an, "charge_transfer_coefficient")
     r.copy("Negative electrode double-layer capacity [F.m-2]", an, "double_layer_capacitance_uF_cm2", 1e-2)
 
-    # --- interfaces (assembly) ------------------------------------------------------------
-    R_int_area, itf_inputs = _interfacial_resistance(itf, area, geometry_inputs)
+
+def _lithium_interface(r, itf, layer, T_ref):
+    """The assembly's Li side: contact and intrinsic j0 from the measured interfacial resistance.
+    Returns (R_int A [Ohm m2], the Li side's share of it, the inputs they come from)."""
+    R_int_area, itf_inputs = _interfacial_resistance(itf, layer.area, layer.inputs)
     share = itf.value("anode_share_of_interfacial_resistance")
     itf_inputs.append((itf, "anode_share_of_interfacial_resistance"))
     R_ct_n = share * R_int_area
@@ -363,8 +400,12 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
           "derived", f"intrinsic j0 = R T / (F R_ct,Li theta_0), R_ct,Li = share R_int A = {R_ct_n * 1e4:.1f} Ohm cm2, "
           f"j0 = {j0_n:.4g} A/m2 at T_ref, Arrhenius [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
           f"{_ref(itf, 'anode_activation_energy_eV')}, initial contact]")
+    return R_int_area, share, itf_inputs
 
-    # --- composite cathode -------------------------------------------------------------------
+
+def _cathode(r, ca, itf, layer, interface, T_ref):
+    """The composite cathode: geometry, particles, OCP, initial states, kinetics, capacity, window."""
+    R_int_area, share, itf_inputs = interface
     loading, L_p, eps, recipe, formulas = _cathode_geometry(ca)
     r.derive("Positive electrode active material loading [kg.m-2]", loading, formulas["loading"], *recipe)
     r.derive("Positive electrode thickness [m]", L_p, "loading / (rho_active eps_active)", *recipe)
@@ -374,21 +415,9 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     r.set("Positive electrode Bruggeman coefficient (electrode)", 0.0, "assumed",
           "Electronic conductivity is given for the composite as a whole")
     r.copy("Positive electrode conductivity [S.m-1]", ca, "electronic_conductivity_S_m")
-    c_max = ca.value("active_density_g_cm3") * 1e6 / ca.value("molar_mass_g_mol")
-    r.derive("Maximum concentration in positive electrode [mol.m-3]", c_max, "rho / M",
-             (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
     V_min, V_max = _meta(ca, "voltage_window_V")
     ocp_function, ocp_source = ocp.ocp_function(_meta(ca, "ocp"), ca.path)
-    x0 = ca.value("initial_stoichiometry")
-    concentration_inputs = [(ca, "initial_stoichiometry"), (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol")]
-    r.derive(AS_ASSEMBLED, x0 * c_max, "x0 c_max: the pristine cathode the documents' protocols start from",
-             *concentration_inputs)
-    x_charged, reached = ocp.charged_stoichiometry(ocp_function, x0, V_max)
-    how = (f"OCP(x) = upper cut-off {V_max:g} V, first met charging from x0" if reached else
-           f"the OCP stays below the upper cut-off {V_max:g} V, so x = {x_charged:g} (nearly empty of lithium)")
-    r.derive("Initial concentration in positive electrode [mol.m-3]", x_charged * c_max,
-             f"x_charged c_max, charged as PyBaMM's parameter sets start: {how}, x = {x_charged:.4f}",
-             *concentration_inputs)
+    _cathode_initial_states(r, ca, ocp_function, V_max)
     radius = ca.value("particle_radius_um") * 1e-6
     r.copy("Positive particle radius [m]", ca, "particle_radius_um", 1e-6)
     D_p = ca["diffusivity_m2_s"]
@@ -404,12 +433,11 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     R_ct_p = (1 - share) * R_int_area
     j0_p = functions.R_GAS * T_ref / (F * R_ct_p * a_p * L_p)
     r.set("Positive electrode exchange-current density [A.m-2]",
-          functions.cathode_exchange_current_function(j0_p, c_e0, itf.value("cathode_activation_energy_eV"), T_ref),
+          functions.cathode_exchange_current_function(j0_p, layer.c_e0, itf.value("cathode_activation_energy_eV"), T_ref),
           "derived", f"j0 = R T / (F R_ct,cathode a L), R_ct,cathode = (1 - share) R_int A = {R_ct_p * 1e4:.1f} Ohm cm2, "
           f"a = 3 eps / r, j0 = {_shown(j0_p, '.4g')} A/m2 at x = 0.5 and T_ref [from {', '.join(_ref(c, n) for c, n in itf_inputs)}, "
           f"{_ref(itf, 'cathode_activation_energy_eV')}, cathode recipe]")
-    q_nom = ca.value("nominal_specific_capacity_mAh_g")
-    capacity = loading * area * q_nom  # kg/m2 * m2 * mAh/g = (1e3 g)(1e-3 A.h/g) = A.h
+    capacity = loading * layer.area * ca.value("nominal_specific_capacity_mAh_g")  # kg/m2 m2 mAh/g = A.h
     for key in ("Nominal cell capacity [A.h]", "Current function [A]"):
         r.derive(key, capacity, "loading * A * nominal specific capacity (1C)",
                  (ca, "nominal_specific_capacity_mAh_g"), *recipe)
@@ -418,9 +446,26 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
                        ("Open-circuit voltage at 0% SOC [V]", V_min), ("Open-circuit voltage at 100% SOC [V]", V_max)):
         r.set(key, value, kind, window)
 
-    _degradation(r, an, el, family, ca, itf, T_ref)
 
-    # --- PyBaMM bookkeeping --------------------------------------------------------------------
+def _cathode_initial_states(r, ca, ocp_function, V_max):
+    """c_max = rho / M; the charged state the values start from (OCP at the upper cut-off, as
+    PyBaMM's sets start) and the pristine state the documents' protocols start from."""
+    c_max = ca.value("active_density_g_cm3") * 1e6 / ca.value("molar_mass_g_mol")
+    r.derive("Maximum concentration in positive electrode [mol.m-3]", c_max, "rho / M",
+             (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol"))
+    x0 = ca.value("initial_stoichiometry")
+    inputs = [(ca, "initial_stoichiometry"), (ca, "active_density_g_cm3"), (ca, "molar_mass_g_mol")]
+    r.derive(AS_ASSEMBLED, x0 * c_max, "x0 c_max: the pristine cathode the documents' protocols start from", *inputs)
+    x_charged, reached = ocp.charged_stoichiometry(ocp_function, x0, V_max)
+    how = (f"OCP(x) = upper cut-off {V_max:g} V, first met charging from x0" if reached else
+           f"the OCP stays below the upper cut-off {V_max:g} V, so x = {x_charged:g} (nearly empty of lithium)")
+    r.derive("Initial concentration in positive electrode [mol.m-3]", x_charged * c_max,
+             f"x_charged c_max, charged as PyBaMM's parameter sets start: {how}, x = {x_charged:.4f}", *inputs)
+
+
+def _bookkeeping(r, layer):
+    """PyBaMM parameters the isothermal coin cell does not use, and the current collectors that
+    join parallel regions of the area."""
     r.set("Contact resistance [Ohm]", 0.0, "assumed", "Current collectors and casing neglected")
     r.set("Heat transfer coefficient [W.m-2.K-1]", 10.0, "assumed", "Unused in isothermal runs")
     r.set("Number of electrodes connected in parallel to make a cell", 1.0, "assumed", "Single coin cell")
@@ -429,21 +474,8 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
         r.set(f"{electrode} current collector conductivity [S.m-1]", sigma, "assumed",
               f"Bulk {metal} at 20 C; carries current between parallel regions of the area (interface heterogeneity)")
         r.set(f"{electrode} current collector thickness [m]", 1e-5, "assumed", "Typical 10 um metal foil")
-        r.derive(f"{electrode} tab centre z-coordinate [m]", side, "electrode height: the regions connect at one edge",
-                 *geometry_inputs)
-
-    from .citations import cell_citations
-
-    r.set("citations", *cell_citations(meta or {}))  # PyBaMM's convention: ParameterValues registers each entry
-
-    options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
-    if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):
-        options["interface heterogeneity"] = "lognormal"
-    meta = {"c_rate": DEFAULT_C_RATE, **(meta or {})}
-    meta.update({"electrolyte": _meta(el, "name"), "cathode": _meta(ca, "name"), "assembly": _meta(itf, "name"),
-                 "model_options": options})
-    name = name or "|".join(str(ref.stem if hasattr(ref, "stem") else ref) for ref in refs.values())
-    return ComposedCell(name, r.values, r.provenance, meta, refs)
+        r.derive(f"{electrode} tab centre z-coordinate [m]", math.sqrt(layer.area),
+                 "electrode height: the regions connect at one edge", *layer.inputs)
 
 
 def uneven_lithium_contact(spread):
