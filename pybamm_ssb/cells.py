@@ -522,7 +522,7 @@ MPA = 1e6
 
 
 def _degradation(r, an, el, family, ca, itf, T_ref):
-    """Interphases (SEI, CEI), lithium voids and cathode contact loss (physics notes 4-5)."""
+    """Interphases (SEI, CEI), lithium voids and cathode contact loss."""
     for film in ("anode", "cathode"):
         prefix = f"{film.capitalize()} interphase"
         q = lambda name: f"{film}_interphase_{name}"  # noqa: E731

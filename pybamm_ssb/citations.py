@@ -91,7 +91,7 @@ BIBTEX = {
 }""",
 }
 
-# the documents of shared/seeds, by the number their file names start with
+# the source documents, by the number their file names start with
 DOCUMENT_KEYS = {"000": "Cui2025", "001": "Chu2024", "002": "Yang2026", "003": "Dandena2025", "004": "Raj2023"}
 _DOCUMENT = re.compile(r"^(\d{3})_[0-9a-f]+\.txt$")
 

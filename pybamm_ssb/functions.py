@@ -30,7 +30,7 @@ def constant_diffusivity_function(D):
 
 
 def resistance_function(R_ref, activation_energy_eV, T_ref):
-    """R(T) = R_ref exp[(E_a/k_B)(1/T - 1/T_ref)] (physics notes, section 2)."""
+    """R(T) = R_ref exp[(E_a/k_B)(1/T - 1/T_ref)]."""
 
     def resistance(T):
         return R_ref / arrhenius(T, activation_energy_eV, T_ref)
@@ -80,7 +80,7 @@ def thermally_activated_function(k_ref, activation_energy_eV, T_ref):
 
 
 def creep_velocity_function(v_ref, p_ref, stress_exponent, activation_energy_eV, T_ref):
-    """Power-law creep of lithium, v(p, T) = v_ref (p/p_ref)^n Arrhenius (physics notes sec. 5)."""
+    """Power-law creep of lithium, v(p, T) = v_ref (p/p_ref)^n Arrhenius."""
 
     def lithium_creep_velocity(p, T):
         return v_ref * (p / p_ref) ** stress_exponent * arrhenius(T, activation_energy_eV, T_ref)

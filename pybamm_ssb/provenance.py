@@ -1,6 +1,6 @@
 """Values with provenance, and the component files that hold them.
 
-Every number in a parameter file is a quantity with a kind (physics notes, section 7):
+Every number in a parameter file is a quantity with a kind:
 quoted (printed in a document, with its location), derived (computed from other
 values, with the formula), assumed (not in the documents, with the reason or the
 literature source) or fitted (estimated by this package from a named target).

@@ -109,7 +109,7 @@ def test_variants_differ_only_in_electrolyte_and_assembly():
     cps = get_cell("Cui2025_LFP_NUHS_CPS").values
     differing = {k for k in tpw if not _same(tpw[k], cps[k])}
     # the Li side differs only by contact, its mean and its spread over the area (intrinsic j0
-    # shared, physics notes sec. 5)
+    # shared)
     assert differing == {
         "Initial lithium interface contact fraction",
         "Lithium interface conductance spread",

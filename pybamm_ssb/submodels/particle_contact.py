@@ -2,7 +2,7 @@
 
 Particles shrink on delithiation (relative volume Omega(sto), PyBaMM's "Positive electrode
 volume change"); each contraction opens gaps, of which the stack pressure closes a part
-over the recovery time 1/r_p(p) (physics notes, section 5):
+over the recovery time 1/r_p(p):
 
     d theta_c/dt = -beta max(0, -dOmega/dt) theta_c + r_p(p) (1 - theta_c)
 

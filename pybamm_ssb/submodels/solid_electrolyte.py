@@ -1,7 +1,7 @@
 """Bulk and grain-boundary resistance of a sintered solid-electrolyte layer.
 
-The layer is two area-specific elements in series (brick-layer picture, physics notes
-section 2), each Arrhenius in temperature:
+The layer is two area-specific elements in series (brick-layer picture), each Arrhenius
+in temperature:
 
     R_k(T) = R_k(T_ref) exp[(E_k / R) (1/T - 1/T_ref)],   k in {bulk, gb}
 
