@@ -18,9 +18,9 @@ import numpy as np
 import pybamm
 from scipy.optimize import brentq, least_squares
 
-from pybamm_ssb.registry import get_cell
 from pybamm_ssb.fade import simulate_fade
 from pybamm_ssb.rate import rate_capability
+from pybamm_ssb.registry import get_cell
 from pybamm_ssb.reproduce import RATE, TARGETS
 from pybamm_ssb.simulate import SimulationFailed
 

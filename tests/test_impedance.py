@@ -138,8 +138,8 @@ def test_a_pressed_cell_is_its_regions_in_parallel():
     the 1+1D SPMe, whose regions are joined by current collectors."""
     import pybamm
 
-    from pybamm_ssb.registry import get_cell
     from pybamm_ssb.models import INTERFACE_REGIONS, SolidStateSPMe
+    from pybamm_ssb.registry import get_cell
 
     spectrum = imp.cell_impedance(CUHS_CPS, model="spme", points_per_decade=3)
     options = dict(imp.CELL_OPTIONS, **{"interface heterogeneity": "lognormal"})

@@ -12,7 +12,14 @@ import pybamm
 import pytest
 
 import pybamm_ssb
-from pybamm_ssb import PybammSsbError, compose_cell, get_cell, prepare_run, resolve_cell, simulate_cycling
+from pybamm_ssb import (
+    PybammSsbError,
+    compose_cell,
+    get_cell,
+    prepare_run,
+    resolve_cell,
+    simulate_cycling,
+)
 from pybamm_ssb.cells import AS_ASSEMBLED
 from pybamm_ssb.fade_data import FadeData
 from pybamm_ssb.fitting import fit_fade
