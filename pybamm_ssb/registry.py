@@ -22,6 +22,7 @@ import math
 import os
 
 from .cells import COMPONENT_KINDS, ComposedCell, compose_cell, load_electrolyte
+from .citations import entry_key
 from .errors import PybammSsbError
 from .provenance import (
     KINDS,
@@ -142,8 +143,10 @@ def parameter_set_values(name):
 def cell_summary(cell):
     """One entry of ``pybamm-ssb cells --json``."""
     cell = resolve_cell(cell)
+    citations = [entry_key(entry) for entry in cell.values["citations"][1:]]  # the first is the package's
     return {"name": cell.name, **{key: cell.meta[key] for key in ("description", "document", "cathode", "electrolyte",
-                                                                    "assembly")}}
+                                                                    "assembly")},
+            "citation": citations[0] if citations else None}
 
 
 def _component_kind(data, path):

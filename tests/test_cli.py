@@ -24,7 +24,7 @@ def test_cells_json_lists_every_cell_with_its_keys():
     rows = json.loads(out.stdout)
     assert [r["name"] for r in rows] == cell_names()
     for row in rows:
-        assert set(row) == {"name", "description", "document", "cathode", "electrolyte", "assembly"}
+        assert set(row) == {"name", "description", "document", "cathode", "electrolyte", "assembly", "citation"}
         assert row["document"] in {"000_ba47987edc986d26.txt", "001_36cb608d53ec1786.txt", "002_1378a6488f586d9a.txt",
                                    "003_8961a3251bd9d1a7.txt"}
     documents = {r["document"][:3] for r in rows}
@@ -36,6 +36,7 @@ def test_cells_json_lists_every_cell_with_its_keys():
     assert by_name["Dandena2025_NCM_LNO_LPSCl"]["electrolyte"] == "Li6PS5Cl"
     assert by_name["Yang2026_LCO_PGPE_PLATP10J"]["cathode"] == "LCO"
     assert sum(name.startswith("Chu2024_LLZO_") for name in by_name) == 16
+    assert {r["citation"] for r in rows} == {"Cui2025", "Chu2024", "Yang2026", "Dandena2025"}
 
 
 def test_provenance_gives_kind_and_source_of_every_parameter(capsys):
