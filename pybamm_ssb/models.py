@@ -41,20 +41,32 @@ REGION_OPTIONS = {"current collector": "potential pair", "dimensionality": 1}
 INTERFACE_REGIONS = 8
 FILMS = ("Anode interphase", "Cathode interphase")
 FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
+# "contact loss" -> the Li contact ("cathode": a gel fills the Li voids, the contact stays fixed)
+LITHIUM_CONTACTS = {
+    "dynamic": submodels.LithiumVoidContact,
+    "cathode": submodels.ConstantLithiumContact,
+    "none": submodels.ConstantLithiumContact,
+}
+
+
+def check_options(options, allowed=SSB_OPTIONS):
+    """``options`` completed with the defaults (each option's first value); an option not in
+    ``allowed``, or a value it does not allow, raises pybamm.OptionError naming the option and
+    the allowed values. The full cell allows SSB_OPTIONS, the symmetric cell a subset of them."""
+    chosen = {key: values[0] for key, values in allowed.items()}
+    for key, value in options.items():
+        if key not in allowed:
+            raise pybamm.OptionError(f"unknown option '{key}'; options are {sorted(allowed)}")
+        if value not in allowed[key]:
+            raise pybamm.OptionError(f"option '{key}' must be one of {allowed[key]}, got '{value}'")
+        chosen[key] = value
+    return chosen
 
 
 def split_options(options):
     """Split a user options dict into this package's options and PyBaMM's options."""
     options = dict(options or {})
-    ssb = {key: allowed[0] for key, allowed in SSB_OPTIONS.items()}
-    for key in SSB_OPTIONS:
-        if key in options:
-            value = options.pop(key)
-            if value not in SSB_OPTIONS[key]:
-                raise pybamm.OptionError(
-                    f"option '{key}' must be one of {SSB_OPTIONS[key]}, got '{value}'"
-                )
-            ssb[key] = value
+    ssb = check_options({key: options.pop(key) for key in SSB_OPTIONS if key in options})
     forced = dict(FORCED_PYBAMM_OPTIONS)
     if ssb["interface heterogeneity"] != "none":
         forced.update(REGION_OPTIONS)
@@ -114,8 +126,7 @@ class SolidStateMixin:
 
     def set_interface_utilisation_submodel(self):
         super().set_interface_utilisation_submodel()
-        voids = self.ssb_options["contact loss"] == "dynamic"
-        contact = submodels.LithiumVoidContact if voids else submodels.ConstantLithiumContact
+        contact = LITHIUM_CONTACTS[self.ssb_options["contact loss"]]
         self.submodels["Negative interface utilisation"] = contact(
             self.param, self.options, in_regions=self._has("interface heterogeneity")
         )

@@ -1,4 +1,5 @@
-"""Figures users look at: voltage vs specific capacity, capacity fade with measured points.
+"""Figures users look at: voltage vs specific capacity, capacity fade with measured points,
+rate capability, the overpotential of a symmetric Li cell.
 
 Figures are matplotlib ``Figure`` objects on the Agg canvas, made without pyplot, so
 importing this module leaves the user's backend alone (a notebook shows a returned figure).
@@ -120,5 +121,22 @@ def plot_rate(curve, measured=(), path=None):
     ax.set_ylabel("Discharge capacity [mAh/g]")
     ax.set_title(f"{curve.cell} at {curve.temperature_C:g} °C", fontsize=9)
     ax.legend()
+    ax.grid(alpha=0.3)
+    return finish_figure(fig, path)
+
+
+def plot_symmetric(result, path=None):
+    """Overpotential vs time of a symmetric-cell run (and the short, if any)."""
+    fig = new_figure(figsize=(7, 4))
+    ax = fig.subplots()
+    ax.plot(result.time_h, result.overpotential_mV, lw=0.8, color="C0")
+    if result.short_circuit_h is not None:
+        ax.axvline(result.short_circuit_h, color="C3", ls="--", label=f"short circuit at {result.short_circuit_h:.1f} h")
+        ax.legend(fontsize=8)
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_xlabel("Time [h]")
+    ax.set_ylabel("Overpotential [mV]")
+    ax.set_title(f"Li | {result.cell} electrolyte | Li, {result.current_density_mA_cm2:g} mA/cm2, "
+                 f"{result.half_cycle_hours:g} h half-cycles, {result.temperature_C:g} °C", fontsize=9)
     ax.grid(alpha=0.3)
     return finish_figure(fig, path)

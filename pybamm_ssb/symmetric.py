@@ -4,15 +4,22 @@ The cell takes a registered cell's electrolyte and lithium-interface parameters 
 cathode is not used). A constant current density of magnitude i alternates in sign every
 half-cycle; while i > 0 electrode 1 is stripped and electrode 2 plated, then the roles swap.
 Each Li|electrolyte interface k (local current i_k = +i on electrode 1, -i on electrode 2,
-> 0 stripping) has its own states, with the full cell's laws (physics notes 3-5):
+> 0 stripping) has its own states, with the full cell's laws:
 
     interphase (SEI)   dL_k/dt = k_lin(T) (1 + gamma |i|) + k_par(T) / L_k
-                                     (submodels.interphase.interphase_growth_rate)
+                                     (submodels.AnodeInterphase)
     contact (voids)    d theta_k/dt = [-theta_k max(0, v_strip - v_creep)
                                        + (1 - theta_k) max(0, v_plate + v_creep - v_strip)] / h_v,
                        v_strip = max(v_k, 0), v_plate = max(-v_k, 0), v_k = i_k / (F c_Li)
-                                     (submodels.lithium_contact.contact_fraction_rate)
+                                     (submodels.LithiumVoidContact)
     lithium foil       dh_k/dt = -V_Li (i_k / F + c_SEI dL_k/dt)
+                                     (submodels.LithiumMetalThickness)
+
+These are the full cell's submodels, used once per electrode (submodels.LithiumElectrode
+names each one's variables: "Electrode 1 lithium thickness [m]", ...), with the full cell's
+solid-electrolyte layer (submodels.ResistiveSolidElectrolyte) and options (models.SSB_OPTIONS,
+checked by models.check_options). The cell's own submodels add the current, the charge
+transfer of each interface and the voltage; the model runs through pybamm.Simulation.
 
 The cell voltage (its overpotential: both electrodes are Li, the OCV is 0), signed like i:
 
@@ -52,154 +59,181 @@ from dataclasses import dataclass, field
 import numpy as np
 import pybamm
 
+from .models import FORCED_PYBAMM_OPTIONS, LITHIUM_CONTACTS, SSB_OPTIONS, check_options
 from .provenance import load_component
 from .runs import prepare_run
 from .simulate import SimulationFailed
-from .submodels.interphase import interphase_growth_rate, interphase_resistance
-from .submodels.lithium_contact import (
-    contact_fraction_rate,
-    lithium_creep_velocity,
-    lithium_stripping_velocity,
-)
+from .submodels import AnodeInterphase, LithiumElectrode, LithiumMetalThickness, ResistiveSolidElectrolyte
 from .validation import ParameterError
 
 CURRENT = "Current density [A.m-2]"  # input parameter, > 0 strips electrode 1
 ELECTRODES = ("Electrode 1", "Electrode 2")
 SIGNS = (1, -1)
-SEI = "Anode interphase"
 SHORT_THRESHOLD = "Lithium dendrite-initiation current density [A.m-2]"
-OPTIONS = {"interphases": ("growing", "none"), "contact loss": ("dynamic", "none")}
+# the full cell's options, but cycled, not an impedance model (its R||C layer's microsecond
+# time constants fail the current reversals), and one region (its current is uniform)
+SYMMETRIC_OPTIONS = {**SSB_OPTIONS, "solid electrolyte": ("resistive",), "interface heterogeneity": ("none",)}
 MAX_CURRENT_DENSITY_MA_CM2 = 100.0
 STEP_TEST_CURRENTS_MA_CM2 = (0.1, 0.25, 0.5, 0.8, 1.0)  # 002 Yang 2026, Fig. 4(a, c, e)
 
 
-def _options(options):
-    chosen = {key: allowed[0] for key, allowed in OPTIONS.items()}
-    for key, value in (options or {}).items():
-        if key not in OPTIONS:
-            raise pybamm.OptionError(f"unknown option '{key}'; options are {sorted(OPTIONS)}")
-        if value not in OPTIONS[key]:
-            raise pybamm.OptionError(f"option '{key}' must be one of {OPTIONS[key]}, got '{value}'")
-        chosen[key] = value
-    return chosen
-
-
 def cell_options(setup, options=None):
-    """The symmetric cell's options of a RunSetup (a gel that fills the voids keeps the Li
-    contact: "contact loss" "cathode" of the full cell is "none" here), overridden by ``options``."""
-    chosen = {key: setup.options[key] for key in OPTIONS if key in setup.options}
-    if chosen.get("contact loss") == "cathode":
-        chosen["contact loss"] = "none"
-    return {**chosen, **(options or {})}
+    """The symmetric cell's options of a RunSetup: the full cell's (a gel that fills the voids
+    keeps its "contact loss" "cathode", a fixed Li contact here) but one region, overridden by
+    ``options``."""
+    chosen = {key: value for key, value in setup.options.items() if key != "interface heterogeneity"}
+    return chosen | dict(options or {})
+
+
+class SymmetricCurrent(pybamm.BaseSubModel):
+    """The current density i (input), each electrode's i_k = +/- i, the charge passed
+    dq/dt = i, and the conditions both electrodes share (ambient T, the electrolyte at rest)."""
+
+    def get_fundamental_variables(self):
+        i = pybamm.InputParameter(CURRENT)
+        i_cc = pybamm.PrimaryBroadcast(i, "current collector")
+        T = pybamm.Parameter("Ambient temperature [K]")
+        epsilon = pybamm.Parameter("Separator porosity")
+        q = pybamm.Variable("Charge passed [C.m-2]", scale=3600)  # > 0 moved from electrode 1 to 2
+        variables = {
+            "Time [h]": pybamm.t / 3600,
+            CURRENT: i,
+            "Current density [mA.cm-2]": i / 10,
+            "Current collector current density [A.m-2]": i_cc,
+            "Charge passed [C.m-2]": q,
+            "X-averaged cell temperature [K]": T,
+            "X-averaged separator temperature [K]": T,
+            "X-averaged separator electrolyte concentration [mol.m-3]": self.param.c_e_init,
+            "X-averaged separator electrolyte transport efficiency": epsilon**self.param.s.b_e,
+            SHORT_THRESHOLD: pybamm.FunctionParameter(SHORT_THRESHOLD, {"Temperature [K]": T}),
+        }
+        for name, sign in zip(ELECTRODES, SIGNS):
+            variables[LithiumElectrode.named(name).current] = sign * i_cc
+        return variables
+
+    def set_rhs(self, variables):
+        self.rhs = {variables["Charge passed [C.m-2]"]: variables[CURRENT]}
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {variables["Charge passed [C.m-2]"]: pybamm.Scalar(0)}
+
+
+class SymmetricLithiumInterface(pybamm.BaseSubModel):
+    """Charge transfer at electrode ``name``, eta_k = (2 R T / F) asinh(i_k / (2 j0 theta_k))
+    (PyBaMM's inverse Butler-Volmer of lithium metal), its drop eta_k + i_k R_film,k, and the
+    short circuit when the local current density |i| / theta_k reaches i_ccd(T)."""
+
+    def __init__(self, param, name, films, options=None):
+        super().__init__(param, options=options)
+        self.electrode_name = name
+        self.electrode = LithiumElectrode.named(name)
+        self.films = films
+
+    def get_coupled_variables(self, variables):
+        name, metal = self.electrode_name, self.electrode.metal
+        i = variables[self.electrode.current]
+        T = variables["X-averaged cell temperature [K]"]
+        u = variables[f"{metal} interface utilisation"]
+        c_e = variables["X-averaged separator electrolyte concentration [mol.m-3]"]
+        j0 = self.param.j0_Li_metal(c_e, 1 / self.param.V_bar_Li, T)
+        RT_F = self.param.R * T / self.param.F
+        eta_ct = 2 * RT_F * pybamm.arcsinh2(i, 2 * j0 * u)
+        eta_film = variables[f"{self.electrode.film} overpotential [V]"] if self.films else pybamm.Scalar(0)
+        variables.update(
+            {
+                f"{metal} interface exchange current density [A.m-2]": j0,
+                f"{name} charge-transfer overpotential [V]": eta_ct,
+                f"{name} charge-transfer resistance [Ohm.m2]": RT_F / (j0 * u),
+                f"{name} overpotential [V]": eta_ct + eta_film,
+                f"{name} local current density [A.m-2]": abs(i) / variables[f"{metal} interface contact fraction"],
+            }
+        )
+        return variables
+
+    def add_events_from(self, variables):
+        theta = variables[f"{self.electrode.metal} interface contact fraction"]
+        i = variables[self.electrode.current]
+        i_short = variables[SHORT_THRESHOLD]
+        self.events.append(
+            pybamm.Event(f"{self.electrode_name} short circuit", pybamm.min(theta * i_short - abs(i)),
+                         pybamm.EventType.TERMINATION)
+        )
+
+
+class SymmetricVoltage(pybamm.BaseSubModel):
+    """V = phi_1 - phi_2 = eta_SE + eta_1 - eta_2: electrode 1 adds its drop, electrode 2
+    subtracts its own."""
+
+    def get_coupled_variables(self, variables):
+        V = variables["Solid electrolyte overpotential [V]"]
+        for name, sign in zip(ELECTRODES, SIGNS):
+            V = V + sign * variables[f"{name} overpotential [V]"]
+        variables.update({"Overpotential [V]": V, "Overpotential [mV]": 1e3 * V})
+        return variables
 
 
 class SymmetricLithiumCell(pybamm.BaseModel):
     """Li | solid electrolyte | Li with an SEI and a void contact fraction on each side.
 
-    Options: ``"interphases"`` ("growing" or "none": no film) and ``"contact loss"``
-    ("dynamic" or "none": contact fixed at its initial value), as in the full-cell models.
-    The current density is the input parameter ``"Current density [A.m-2]"``.
+    Options: the full cell's package options (models.SSB_OPTIONS), checked by
+    models.check_options. "contact loss" "cathode" and "none" both keep the Li contact at its
+    initial value (there is no cathode); "solid electrolyte" must be "resistive" and
+    "interface heterogeneity" "none". The current density is the input parameter
+    ``"Current density [A.m-2]"``.
     """
 
     def __init__(self, options=None, name="Symmetric Li cell"):
         super().__init__(name)
-        self.ssb_options = _options(options)
-        F, R = pybamm.constants.F, pybamm.constants.R
-        i = pybamm.InputParameter(CURRENT)
-        T = pybamm.Parameter("Ambient temperature [K]")
-        c_e = pybamm.Parameter("Initial concentration in electrolyte [mol.m-3]")
-        V_li = pybamm.Parameter("Lithium metal partial molar volume [m3.mol-1]")
-        kappa = pybamm.FunctionParameter(
-            "Electrolyte conductivity [S.m-1]", {"Electrolyte concentration [mol.m-3]": c_e, "Temperature [K]": T}
-        )
-        tf = pybamm.Parameter("Separator porosity") ** pybamm.Parameter("Separator Bruggeman coefficient (electrolyte)")
-        R_bulk = pybamm.Parameter("Separator thickness [m]") / (kappa * tf)
-        R_gb = pybamm.FunctionParameter("Solid electrolyte grain-boundary resistance [Ohm.m2]", {"Temperature [K]": T})
-        j0 = pybamm.FunctionParameter(
-            "Exchange-current density for lithium metal electrode [A.m-2]",
-            {
-                "Electrolyte concentration [mol.m-3]": c_e,
-                "Lithium metal concentration [mol.m-3]": 1 / V_li,
-                "Temperature [K]": T,
-            },
-        )
-        v_creep = lithium_creep_velocity(T)
-        i_short = pybamm.FunctionParameter(SHORT_THRESHOLD, {"Temperature [K]": T})
-        L_0 = pybamm.Parameter(f"{SEI} initial thickness [m]")
-        c_sei = pybamm.Parameter(f"{SEI} lithium concentration [mol.m-3]")
-        h_0 = pybamm.Parameter("Negative electrode thickness [m]")
-        theta_0 = pybamm.Parameter("Initial lithium interface contact fraction")
-        growing = self.ssb_options["interphases"] == "growing"
-        dynamic = self.ssb_options["contact loss"] == "dynamic"
+        self.ssb_options = check_options(options or {}, SYMMETRIC_OPTIONS)
+        self.options = pybamm.BatteryModelOptions(FORCED_PYBAMM_OPTIONS)  # planar lithium electrodes
+        self.param = pybamm.LithiumIonParameters(self.options)
+        self.set_submodels()
+        self.build_model()
 
-        q = pybamm.Variable("Charge passed [C.m-2]", scale=3600)  # signed: > 0 moved from electrode 1 to 2
-        self.rhs[q] = i
-        self.initial_conditions[q] = pybamm.Scalar(0)
-        eta_bulk, eta_gb = i * R_bulk, i * R_gb
-        voltage = eta_bulk + eta_gb
-        self.variables.update(
-            {
-                "Time [h]": pybamm.t / 3600,
-                CURRENT: i,
-                "Current density [mA.cm-2]": i / 10,
-                "Charge passed [C.m-2]": q,
-                "Temperature [K]": T,
-                "Solid electrolyte bulk resistance [Ohm.m2]": R_bulk,
-                "Solid electrolyte grain-boundary resistance [Ohm.m2]": R_gb,
-                "Solid electrolyte bulk overpotential [V]": eta_bulk,
-                "Solid electrolyte grain-boundary overpotential [V]": eta_gb,
-                "Lithium exchange current density [A.m-2]": j0,
-                "Lithium creep velocity [m.s-1]": v_creep,
-                SHORT_THRESHOLD: i_short,
-            }
-        )
-        for name, sign in zip(ELECTRODES, SIGNS):
-            i_k = sign * i
-            if dynamic:
-                theta = pybamm.Variable(f"{name} contact fraction")
-                v_k = lithium_stripping_velocity(i_k, F)
-                self.rhs[theta] = contact_fraction_rate(theta, v_k, v_creep)
-                self.initial_conditions[theta] = theta_0
-                self.variables[f"{name} stripping velocity [m.s-1]"] = v_k
-            else:
-                theta = theta_0
-            if growing:
-                L = pybamm.Variable(f"{name} interphase thickness [m]", scale=L_0)
-                growth = interphase_growth_rate(SEI, T, i, L)
-                self.rhs[L] = growth
-                self.initial_conditions[L] = L_0
-                R_film = interphase_resistance(SEI, T, L, theta)
-                n_sei = c_sei * growth
-            else:
-                L, growth, R_film, n_sei = L_0, pybamm.Scalar(0), pybamm.Scalar(0), pybamm.Scalar(0)
-            h = pybamm.Variable(f"{name} lithium thickness [m]", scale=h_0)
-            self.rhs[h] = -V_li * (i_k / F + n_sei)
-            self.initial_conditions[h] = h_0
-            eta_film = i_k * R_film
-            eta_ct = 2 * R * T / F * pybamm.arcsinh(i_k / (2 * j0 * theta))
-            local = abs(i) / theta
-            # cell voltage phi_1 - phi_2: electrode 1 adds its drops, electrode 2 subtracts them
-            voltage = voltage + sign * (eta_film + eta_ct)
-            self.variables.update(
-                {
-                    f"{name} contact fraction": theta,
-                    f"{name} interphase thickness [m]": L,
-                    f"{name} interphase growth rate [m.s-1]": growth,
-                    f"{name} interphase resistance [Ohm.m2]": R_film,
-                    f"{name} interphase lithium [mol.m-2]": c_sei * (L - L_0),
-                    f"{name} lithium thickness [m]": h,
-                    f"{name} film overpotential [V]": eta_film,
-                    f"{name} charge-transfer overpotential [V]": eta_ct,
-                    f"{name} local current density [A.m-2]": local,
-                    f"{name} charge-transfer resistance [Ohm.m2]": R * T / (F * j0 * theta),
-                }
+    def set_submodels(self):
+        films = self.ssb_options["interphases"] == "growing"
+        contact = LITHIUM_CONTACTS[self.ssb_options["contact loss"]]
+        self.submodels["current"] = SymmetricCurrent(self.param, options=self.options)
+        self.submodels["solid electrolyte"] = ResistiveSolidElectrolyte(self.param, self.options)
+        for name in ELECTRODES:
+            electrode = LithiumElectrode.named(name)
+            self.submodels[f"{name} contact"] = contact(self.param, self.options, electrode=electrode)
+            if films:
+                self.submodels[f"{name} interphase"] = AnodeInterphase(self.param, self.options, electrode)
+            self.submodels[f"{name} lithium thickness"] = LithiumMetalThickness(
+                self.param, self.options, films, electrode
             )
-            self.events += [
-                pybamm.Event(f"{name} short circuit", theta * i_short - abs(i), pybamm.EventType.TERMINATION),
-                pybamm.Event(f"{name} lithium exhausted", h, pybamm.EventType.TERMINATION),
-            ]
-        self.variables["Overpotential [V]"] = voltage
-        self.variables["Overpotential [mV]"] = 1e3 * voltage
+            self.submodels[f"{name} interface"] = SymmetricLithiumInterface(self.param, name, films, self.options)
+        self.submodels["voltage"] = SymmetricVoltage(self.param, options=self.options)
+
+    def build_model(self):
+        """Variables, equations and events of the submodels, as PyBaMM's battery models build theirs."""
+        self.build_fundamental()
+        self.build_coupled_variables()
+        for submodel in self.submodels.values():
+            submodel.set_rhs(self.variables)
+            submodel.set_algebraic(self.variables)
+            submodel.set_initial_conditions(self.variables)
+            submodel.add_events_from(self.variables)
+            self.update(submodel)
+
+    # the electrode area as one finite volume of PyBaMM's "current collector" domain (its 0D
+    # method leaves broadcasts unsized; the battery models have them sized by other domains)
+    @property
+    def default_geometry(self):
+        return pybamm.Geometry({"current collector": {"z": {"min": 0, "max": 1}}})
+
+    @property
+    def default_submesh_types(self):
+        return {"current collector": pybamm.Uniform1DSubMesh}
+
+    @property
+    def default_var_pts(self):
+        return {"z": 1}
+
+    @property
+    def default_spatial_methods(self):
+        return {"current collector": pybamm.FiniteVolume()}
 
 
 def _anode_ccd_mA_cm2(cell):
@@ -260,36 +294,39 @@ def _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_ha
 
 OUTPUTS = ("Time [h]", "Overpotential [V]", CURRENT, "Solid electrolyte bulk overpotential [V]",
            "Solid electrolyte grain-boundary overpotential [V]") + tuple(
-    f"{e} {q}" for e in ELECTRODES for q in ("contact fraction", "interphase thickness [m]", "lithium thickness [m]",
-                                             "interphase lithium [mol.m-2]", "local current density [A.m-2]")
-) + ("Charge passed [C.m-2]",)
+    f"{e} {q}" for e in ELECTRODES for q in ("lithium interface contact fraction", "interphase thickness [m]",
+                                             "lithium thickness [m]", "interphase lithium [mol.m-2]",
+                                             "local current density [A.m-2]")
+) + ("Charge passed [C.m-2]",)  # those of the chosen options (no interphase variables without films)
 
 
 class _Runner:
-    """The built model, stepped half-cycle by half-cycle with the current as an input."""
+    """The model as a pybamm.Simulation, stepped half-cycle by half-cycle with the current as an input."""
 
     def __init__(self, values, options=None):
-        self.model = SymmetricLithiumCell(options)
-        values.process_model(self.model, delayed_variable_processing=False)
-        pybamm.Discretisation().process_model(self.model, delayed_variable_processing=False)
-        self.solver = pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10, output_variables=list(OUTPUTS))
-        self.solution = None
-        self.t0 = 0.0
-        self.columns = {name: [] for name in OUTPUTS}
+        model = SymmetricLithiumCell(options)
+        self.outputs = [name for name in OUTPUTS if name in model.variables]
+        solver = pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10, output_variables=self.outputs)
+        self.simulation = pybamm.Simulation(model, parameter_values=values, solver=solver)
+        self.simulation.build()
+        self.model = self.simulation.built_model
+        self.columns = {name: [] for name in self.outputs}
+
+    def evaluate(self, name, current_A_m2, y=None):
+        """Variable ``name`` at t = 0 and state y with the given current (no solve)."""
+        value = self.model.get_processed_variable(name).evaluate(0, y, inputs={CURRENT: current_A_m2})
+        return np.asarray(value).item()
 
     def initial_state(self, current_A_m2):
         """Output variables at t = 0 with the given current (no solve)."""
         y0 = self.model.concatenated_initial_conditions.evaluate(0, inputs={CURRENT: current_A_m2})
-        return {name: np.asarray(self.model.get_processed_variable(name).evaluate(0, y0, inputs={CURRENT: current_A_m2})).item()
-                for name in OUTPUTS}
+        return {name: self.evaluate(name, current_A_m2, y0) for name in self.outputs}
 
     def step(self, current_A_m2, dt_s, points):
         """Advance by dt_s at the given current; returns the termination reason."""
         t_eval = np.linspace(0, dt_s, points)
-        step = self.solver.step(self.solution, self.model, dt_s, t_eval=t_eval, t_interp=t_eval,
-                                inputs={CURRENT: current_A_m2}, save=False)
-        self.solution = step
-        for name in OUTPUTS:
+        step = self.simulation.step(dt_s, t_eval=t_eval, t_interp=t_eval, inputs={CURRENT: current_A_m2}, save=False)
+        for name in self.outputs:
             self.columns[name].extend(np.asarray(step[name].data, dtype=float).ravel().tolist())
         return step.termination
 
@@ -340,17 +377,15 @@ def _run_protocol(runner, schedule, points, progress, label):
 
     The criterion is checked before each step too: a higher current (step test) can meet
     it at once, which the solver's events cannot see."""
-    threshold = np.asarray(
-        runner.model.get_processed_variable(SHORT_THRESHOLD).evaluate(0, None, inputs={CURRENT: schedule[0][0]})
-    ).item()
+    threshold = runner.evaluate(SHORT_THRESHOLD, schedule[0][0])
     start = runner.initial_state(schedule[0][0])
-    contact = [start[f"{e} contact fraction"] for e in ELECTRODES]
+    contact = [start[f"{e} lithium interface contact fraction"] for e in ELECTRODES]
     t_h = 0.0
     report_every = max(1, len(schedule) // 20)
     for n, (current, hours) in enumerate(schedule):
         if abs(current) / min(contact) >= threshold:
             if n == 0:
-                for name in OUTPUTS:
+                for name in runner.outputs:
                     runner.columns[name].append(start[name])
             return t_h, f"short circuit at the start of half-cycle {n + 1}", n
         try:
@@ -358,7 +393,7 @@ def _run_protocol(runner, schedule, points, progress, label):
         except pybamm.SolverError as error:
             raise _StepFailed(f"solver failed in half-cycle {n + 1} (t = {t_h:.2f} h): {error}") from error
         t_h = runner.columns["Time [h]"][-1]
-        contact = [runner.columns[f"{e} contact fraction"][-1] for e in ELECTRODES]
+        contact = [runner.columns[f"{e} lithium interface contact fraction"][-1] for e in ELECTRODES]
         if "short circuit" in termination:
             return t_h, termination, n
         if "exhausted" in termination:
@@ -479,22 +514,3 @@ def critical_current_density(cell, currents_mA_cm2=STEP_TEST_CURRENTS_MA_CM2, cy
     """The first current density [mA/cm2] of the step test at which the cell shorts, or None."""
     return critical_current_density_test(cell, currents_mA_cm2, cycles_per_step, half_cycle_hours,
                                          temperature_C, progress, **kwargs).critical_current_density_mA_cm2
-
-
-def plot_symmetric(result, path=None):
-    """Overpotential vs time of a symmetric-cell run (and the short, if any)."""
-    from .plotting import finish_figure, new_figure
-
-    fig = new_figure(figsize=(7, 4))
-    ax = fig.subplots()
-    ax.plot(result.time_h, result.overpotential_mV, lw=0.8, color="C0")
-    if result.short_circuit_h is not None:
-        ax.axvline(result.short_circuit_h, color="C3", ls="--", label=f"short circuit at {result.short_circuit_h:.1f} h")
-        ax.legend(fontsize=8)
-    ax.axhline(0, color="k", lw=0.5)
-    ax.set_xlabel("Time [h]")
-    ax.set_ylabel("Overpotential [mV]")
-    ax.set_title(f"Li | {result.cell} electrolyte | Li, {result.current_density_mA_cm2:g} mA/cm2, "
-                 f"{result.half_cycle_hours:g} h half-cycles, {result.temperature_C:g} °C", fontsize=9)
-    ax.grid(alpha=0.3)
-    return finish_figure(fig, path)

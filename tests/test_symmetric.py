@@ -1,26 +1,29 @@
-"""Symmetric Li | electrolyte | Li cell: limits, conservation, symmetry, the documents, CLI."""
+"""Symmetric Li | electrolyte | Li cell: limits, conservation, symmetry, the documents, options, CLI."""
 
 import json
 import math
 
 import numpy as np
+import pybamm
 import pytest
 
-from pybamm_ssb.cells import load_cell_components
 from pybamm_ssb.cli import main
 from pybamm_ssb.functions import K_B_EV, R_GAS
+from pybamm_ssb.models import SolidStateSPMe
+from pybamm_ssb.registry import load_cell_components
 from pybamm_ssb.symmetric import (
     SHORT_THRESHOLD,
     critical_current_density,
     critical_current_density_test,
     simulate_symmetric,
-    symmetric_parameter_values,
+    symmetric_setup,
 )
 
 from .conftest import LFP, NCM
 
 F = 96485.33212
 NO_DEGRADATION = {"interphases": "none", "contact loss": "none"}
+GEL = "Yang2026_LFP_PGPE_PLATP10J"  # 002's gel membrane fills the Li voids: full-cell option "contact loss" "cathode"
 
 
 def _documented_numbers(cell):
@@ -76,7 +79,7 @@ def test_electrolyte_overpotential_follows_the_bulk_and_grain_boundary_activatio
     apparent = math.log((b24 + g24) / (b26 + g26)) / (1 / 297.15 - 1 / 299.15) * K_B_EV
     assert apparent == pytest.approx(doc["E_total"], rel=1e-3)
     # the short threshold rises with temperature like lithium creep
-    values, _ = symmetric_parameter_values(LFP, 60.0)
+    values = symmetric_setup(LFP, 60.0).parameter_values
     ratio = float(values[SHORT_THRESHOLD](333.15)) / float(values[SHORT_THRESHOLD](298.15))
     assert ratio == pytest.approx(math.exp(-doc["E_creep"] / K_B_EV * inverse_T), rel=1e-9)
 
@@ -157,11 +160,37 @@ def test_short_is_where_the_local_current_density_reaches_the_critical_one():
 
 def test_step_test_at_the_ccd_pressure_recovers_the_anode_files_ccd():
     """Consistency only: the creep velocity is set from 003's 0.55 mA/cm2 at 5 MPa."""
-    values, _ = symmetric_parameter_values(LFP)
+    values = symmetric_setup(LFP).parameter_values
     values.update({"Stack pressure [Pa]": 5e6})
     assert critical_current_density(LFP, parameter_values=values) == 0.8  # first of 002's steps above 0.55
     fine = [round(0.05 * k, 2) for k in range(1, 21)]
     assert critical_current_density(LFP, currents_mA_cm2=fine, parameter_values=values) == 0.55
+
+
+def test_a_bad_option_raises_the_full_cells_error():
+    for options in ({"contact loss": "sometimes"}, {"interphases": "thick"}):
+        with pytest.raises(pybamm.OptionError) as full:
+            SolidStateSPMe(options)
+        with pytest.raises(pybamm.OptionError) as symmetric:
+            simulate_symmetric(LFP, 0.1, 1.0, options=options)
+        assert str(symmetric.value) == str(full.value)
+        assert str(full.value).startswith(f"option '{next(iter(options))}' must be one of")
+    # what the symmetric cell does not model: the impedance model's R||C layer, parallel regions
+    for key, value, allowed in (("solid electrolyte", "capacitive", "resistive"), ("interface heterogeneity", "lognormal", "none")):
+        with pytest.raises(pybamm.OptionError, match=rf"option '{key}' must be one of \('{allowed}',\), got '{value}'"):
+            simulate_symmetric(LFP, 0.1, 1.0, options={key: value})
+
+
+def test_a_gel_cell_keeps_its_lithium_contact_in_the_step_test_as_in_cycling():
+    assert symmetric_setup(GEL).options == {"contact loss": "cathode"}
+    contact = "Electrode 1 lithium interface contact fraction"
+    cycled = simulate_symmetric(GEL, 0.5, 4.0)
+    test = critical_current_density_test(GEL)
+    for states in (cycled.states, test.history.states):
+        assert (states[contact] == states[contact][0]).all()
+    assert test.critical_current_density_mA_cm2 == critical_current_density(GEL, options={"contact loss": "none"}) == 0.8
+    # voids, which the gel prevents, would short it a step earlier
+    assert critical_current_density(GEL, options={"contact loss": "dynamic"}) == 0.5
 
 
 def test_cli_json_plot_and_bad_inputs(tmp_path, capsys):

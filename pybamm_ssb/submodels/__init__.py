@@ -4,6 +4,7 @@ from .cathode_side_reaction import CathodeInterphaseCurrent
 from .interface_resistance import InterfaceResistance
 from .interphase import AnodeInterphase, CathodeInterphase
 from .lithium_contact import ConstantLithiumContact, LithiumVoidContact
+from .lithium_electrode import LithiumElectrode
 from .lithium_inventory import LithiumMetalThickness
 from .lithium_metal_interface import (
     SeriesDropLithiumMetalExplicit,
@@ -19,6 +20,7 @@ __all__ = [
     "CathodeInterphaseCurrent",
     "ConstantLithiumContact",
     "InterfaceResistance",
+    "LithiumElectrode",
     "LithiumMetalThickness",
     "LithiumVoidContact",
     "ParticleContactLoss",

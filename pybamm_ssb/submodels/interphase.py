@@ -1,14 +1,13 @@
 """Growing interphases: the SEI at Li|electrolyte and the CEI at cathode|electrolyte.
 
-Each film has its own thickness state L [m] and its own parameters (physics notes,
-section 4). One growth law covers the passivating and the mixed-conducting cases:
+Each film has its own thickness state L [m] and its own parameters. One growth law covers the passivating and the mixed-conducting cases:
 
     dL/dt = S * [ k_lin(T) (1 + gamma |i|) + k_par(T) / L ]
 
 k_par alone is parabolic growth (L^2 = L0^2 + 2 k_par t, resistance ~ sqrt(t)); k_lin alone
 is linear growth (Ti4+ reduction of LATP by lithium), optionally accelerated by the current
 density |i|. S = 1 at the anode; at the cathode the electrolyte oxidises at a rate that is negligible
-below its onset U_ox and rises steeply above it (Tafel form, physics notes section 4):
+below its onset U_ox and rises steeply above it (Tafel form):
 
     S = exp(alpha F (U - U_ox) / (R T)),   U = U_OCP(c_s,surf),
 
@@ -30,6 +29,8 @@ anodic side current j(x) = F c_e- g(x) from the particle surface (see CathodeInt
 
 import pybamm
 
+from .lithium_electrode import ANODE
+
 POTENTIAL_MARGIN = 0.5  # V beyond the voltage cut-offs at which the CEI driving potential is held
 
 
@@ -42,10 +43,7 @@ def interphase_parameter(prefix, name, T=None):
 
 
 def interphase_growth_rate(prefix, T, i, L, driving_factor=1):
-    """dL/dt = S [k_lin(T) (1 + gamma |i|) + k_par(T) / L] of the film ``prefix`` [m.s-1].
-
-    Shared by the full-cell interphases and the symmetric Li|Li cell (pybamm_ssb.symmetric).
-    """
+    """dL/dt = S [k_lin(T) (1 + gamma |i|) + k_par(T) / L] of the film ``prefix`` [m.s-1]."""
     k_lin = interphase_parameter(prefix, "linear growth rate [m.s-1]", T)
     k_par = interphase_parameter(prefix, "parabolic growth constant [m2.s-1]", T)
     gamma = interphase_parameter(prefix, "current acceleration [m2.A-1]")
@@ -58,26 +56,31 @@ def interphase_resistance(prefix, T, L, area_factor=1):
 
 
 class BaseInterphase(pybamm.BaseSubModel):
-    """Thickness state, growth law and film overpotential of one interphase."""
+    """Thickness state, growth law and film overpotential of one interphase.
+
+    Its parameters are "{prefix} ...", its variables "{film} ..." (the same name, except for
+    the films of a cell with two lithium electrodes); ``current`` names the current density."""
 
     prefix = None  # "Anode interphase" or "Cathode interphase"
 
-    def __init__(self, param, options=None):
+    def __init__(self, param, options=None, film=None, current="Current collector current density [A.m-2]"):
         super().__init__(param, options=options)
+        self.film = film or self.prefix
+        self.current = current
 
     def _parameter(self, name, T=None):
         return interphase_parameter(self.prefix, name, T)
 
     def get_fundamental_variables(self):
-        L = pybamm.Variable(f"{self.prefix} thickness [m]", domain="current collector")
+        L = pybamm.Variable(f"{self.film} thickness [m]", domain="current collector")
         L.print_name = "L_film"
-        return {f"{self.prefix} thickness [m]": L}
+        return {f"{self.film} thickness [m]": L}
 
     def _growth_rate(self, variables):
         """dL/dt of the film [m.s-1]."""
         T = variables["X-averaged cell temperature [K]"]
-        i = variables["Current collector current density [A.m-2]"]
-        return interphase_growth_rate(self.prefix, T, i, variables[f"{self.prefix} thickness [m]"])
+        i = variables[self.current]
+        return interphase_growth_rate(self.prefix, T, i, variables[f"{self.film} thickness [m]"])
 
     def _film_area_factor(self, variables):
         """Film area per unit electrode area."""
@@ -85,44 +88,50 @@ class BaseInterphase(pybamm.BaseSubModel):
 
     def get_coupled_variables(self, variables):
         T = variables["X-averaged cell temperature [K]"]
-        i = variables["Current collector current density [A.m-2]"]
-        L = variables[f"{self.prefix} thickness [m]"]
+        i = variables[self.current]
+        L = variables[f"{self.film} thickness [m]"]
         growth = self._growth_rate(variables)
         R_film = interphase_resistance(self.prefix, T, L, self._film_area_factor(variables))
         variables.update(
             {
-                f"{self.prefix} growth rate [m.s-1]": growth,
-                f"{self.prefix} resistance [Ohm.m2]": R_film,
-                f"{self.prefix} overpotential [V]": i * R_film,
+                f"{self.film} growth rate [m.s-1]": growth,
+                f"{self.film} resistance [Ohm.m2]": R_film,
+                f"{self.film} overpotential [V]": i * R_film,
             }
         )
         return variables
 
     def set_rhs(self, variables):
-        L = variables[f"{self.prefix} thickness [m]"]
-        self.rhs = {L: variables[f"{self.prefix} growth rate [m.s-1]"]}
+        L = variables[f"{self.film} thickness [m]"]
+        self.rhs = {L: variables[f"{self.film} growth rate [m.s-1]"]}
 
     def set_initial_conditions(self, variables):
-        L = variables[f"{self.prefix} thickness [m]"]
+        L = variables[f"{self.film} thickness [m]"]
         self.initial_conditions = {L: self._parameter("initial thickness [m]")}
 
 
 class AnodeInterphase(BaseInterphase):
-    """SEI on lithium metal; its resistance is divided by the Li contact fraction."""
+    """SEI on lithium metal; its resistance is divided by the Li contact fraction.
+
+    ``electrode`` (a LithiumElectrode) names the lithium electrode it covers."""
 
     prefix = "Anode interphase"
 
+    def __init__(self, param, options=None, electrode=ANODE):
+        super().__init__(param, options, electrode.film, electrode.current)
+        self.electrode = electrode
+
     def _film_area_factor(self, variables):
-        return variables["Lithium metal interface utilisation"]
+        return variables[f"{self.electrode.metal} interface utilisation"]
 
     def get_coupled_variables(self, variables):
         variables = super().get_coupled_variables(variables)
-        L = variables[f"{self.prefix} thickness [m]"]
+        L = variables[f"{self.film} thickness [m]"]
         c_li = self._parameter("lithium concentration [mol.m-3]")
         L_0 = self._parameter("initial thickness [m]")
-        variables[f"{self.prefix} lithium [mol.m-2]"] = c_li * (L - L_0)
-        variables[f"{self.prefix} lithium consumption rate [mol.m-2.s-1]"] = (
-            c_li * variables[f"{self.prefix} growth rate [m.s-1]"]
+        variables[f"{self.film} lithium [mol.m-2]"] = c_li * (L - L_0)
+        variables[f"{self.film} lithium consumption rate [mol.m-2.s-1]"] = (
+            c_li * variables[f"{self.film} growth rate [m.s-1]"]
         )
         return variables
 
@@ -135,13 +144,13 @@ class CathodeInterphase(BaseInterphase):
     def _growth_rate(self, variables):
         """Area-weighted mean of the local rate g(x) (module docstring), set by get_coupled_variables."""
         a = variables["Positive electrode surface area to volume ratio [m-1]"]
-        local = variables[f"{self.prefix} local growth rate [m.s-1]"]
+        local = variables[f"{self.film} local growth rate [m.s-1]"]
         return pybamm.x_average(a * local) / pybamm.x_average(a)
 
     def _local_growth_rate(self, variables):
         """g(x) = S(x) [k_lin (1 + gamma |i|) + k_par / L], S driven by the particles at x."""
-        i = variables["Current collector current density [A.m-2]"]
-        L = variables[f"{self.prefix} thickness [m]"]
+        i = variables[self.current]
+        L = variables[f"{self.film} thickness [m]"]
         T = variables["Positive electrode temperature [K]"]
         U = self._bounded_potential(variables)
         U_ox = pybamm.Parameter("Electrolyte oxidation onset potential [V]")
@@ -168,13 +177,13 @@ class CathodeInterphase(BaseInterphase):
         return a * self.param.p.L
 
     def get_coupled_variables(self, variables):
-        variables[f"{self.prefix} local growth rate [m.s-1]"] = self._local_growth_rate(variables)
+        variables[f"{self.film} local growth rate [m.s-1]"] = self._local_growth_rate(variables)
         variables = super().get_coupled_variables(variables)
         c_q = self._parameter("charge concentration [mol.m-3]")
-        j_side = self.param.F * c_q * variables[f"{self.prefix} local growth rate [m.s-1]"]
+        j_side = self.param.F * c_q * variables[f"{self.film} local growth rate [m.s-1]"]
         a = variables["Positive electrode surface area to volume ratio [m-1]"]
-        variables[f"{self.prefix} side-reaction current density [A.m-2]"] = j_side
-        variables[f"{self.prefix} side-reaction current per electrode area [A.m-2]"] = (
+        variables[f"{self.film} side-reaction current density [A.m-2]"] = j_side
+        variables[f"{self.film} side-reaction current per electrode area [A.m-2]"] = (
             pybamm.x_average(j_side * a) * self.param.p.L
         )
         return variables

@@ -3,19 +3,20 @@
 PyBaMM scales the lithium exchange current by the "Lithium metal interface utilisation";
 here that factor is the fraction of the geometric interface in contact. Stripping removes
 lithium at v = i / (F c_Li); creep of lithium under the stack pressure p refills at
-v_creep(p, T). Voids open when stripping outruns creep; plating and creep close them
-(physics notes, section 5):
+v_creep(p, T). Voids open when stripping outruns creep; plating and creep close them:
 
     d theta/dt = -(theta / h_v) max(0, v_strip - v_creep)
                  + ((1 - theta) / h_v) max(0, v_plate + v_creep - v_strip)
 
 h_v is the roughness length of the interface. With "interface heterogeneity" the utilisation
-of each region is theta w_k (submodels/interface_regions.py).
+of each region is theta w_k (submodels/interface_regions.py). The submodels take the
+LithiumElectrode they describe (the full cell's anode by default).
 """
 
 import pybamm
 
 from .interface_regions import conductance_factor
+from .lithium_electrode import ANODE
 
 
 def _initial_contact():
@@ -37,7 +38,7 @@ def lithium_creep_velocity(T):
 
 
 def contact_fraction_rate(theta, v, v_creep):
-    """d theta/dt of the void model (module docstring); shared with pybamm_ssb.symmetric."""
+    """d theta/dt of the void model (module docstring)."""
     h_v = pybamm.Parameter("Lithium interface roughness length [m]")
     v_strip = pybamm.maximum(v, 0)
     v_plate = pybamm.maximum(-v, 0)
@@ -47,17 +48,23 @@ def contact_fraction_rate(theta, v, v_creep):
 
 
 class _LithiumContact(pybamm.interface_utilisation.BaseModel):
-    def __init__(self, param, options, in_regions=False):
+    def __init__(self, param, options, in_regions=False, electrode=ANODE):
         super().__init__(param, "negative", options)
         self.in_regions = in_regions  # the area split into parallel regions (models: "interface heterogeneity")
+        self.electrode = electrode
 
     def _contact_variables(self, theta):
-        """PyBaMM's utilisation variables of contact ``theta``, times w_k in parallel regions."""
+        """PyBaMM's utilisation variables of contact ``theta`` (named after the electrode), times
+        w_k in parallel regions."""
         utilisation = theta
         if self.in_regions:
             utilisation = theta * conductance_factor()
-        variables = self._get_standard_interface_utilisation_variables(utilisation)
-        variables["Lithium metal interface contact fraction"] = theta
+        metal = self.electrode.metal
+        variables = {
+            name.replace("Lithium metal", metal): value
+            for name, value in self._get_standard_interface_utilisation_variables(utilisation).items()
+        }
+        variables[f"{metal} interface contact fraction"] = theta
         return variables
 
 
@@ -72,29 +79,29 @@ class LithiumVoidContact(_LithiumContact):
     """Contact lost to voids on stripping, regained by plating and creep."""
 
     def get_fundamental_variables(self):
-        theta = pybamm.Variable("Lithium metal interface contact fraction", domain="current collector")
+        theta = pybamm.Variable(f"{self.electrode.metal} interface contact fraction", domain="current collector")
         theta.print_name = "theta_Li"
         return self._contact_variables(theta)
 
     def get_coupled_variables(self, variables):
-        i = variables["Current collector current density [A.m-2]"]
+        i = variables[self.electrode.current]
         T = variables["X-averaged cell temperature [K]"]
         v = lithium_stripping_velocity(i, self.param.F)  # > 0 stripping (discharge), < 0 plating
         v_creep = lithium_creep_velocity(T)
         variables.update(
             {
-                "Lithium stripping velocity [m.s-1]": v,
+                f"{self.electrode.metal} stripping velocity [m.s-1]": v,
                 "Lithium creep velocity [m.s-1]": v_creep,
             }
         )
         return variables
 
     def set_rhs(self, variables):
-        theta = variables["Lithium metal interface contact fraction"]
-        v = variables["Lithium stripping velocity [m.s-1]"]
+        theta = variables[f"{self.electrode.metal} interface contact fraction"]
+        v = variables[f"{self.electrode.metal} stripping velocity [m.s-1]"]
         v_creep = variables["Lithium creep velocity [m.s-1]"]
         self.rhs = {theta: contact_fraction_rate(theta, v, v_creep)}
 
     def set_initial_conditions(self, variables):
-        theta = variables["Lithium metal interface contact fraction"]
+        theta = variables[f"{self.electrode.metal} interface contact fraction"]
         self.initial_conditions = {theta: _initial_contact()}
