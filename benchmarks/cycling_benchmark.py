@@ -310,8 +310,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
-    cell = pybamm_ssb.get_cell(args.cell)
-    parameter_values, options = cell.parameter_values, cell.meta["model_options"]
+    setup = pybamm_ssb.prepare_run(args.cell)  # as assembled, at the cell's temperature, its options
+    parameter_values, options = setup.parameter_values, setup.options
     steps = default_steps(parameter_values, C_RATE)
     experiment = cycling_experiment(parameter_values, steps, args.cycles)
     if not args.no_warmup:

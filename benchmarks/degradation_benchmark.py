@@ -6,11 +6,12 @@ The registered 002 cell ``Yang2026_LFP_PGPE_PLATP10J`` (Li | PGPE@P-LATP10-J | L
 cycled with its document protocol, as ``pybamm_ssb.fade.simulate_fade`` runs it: at the
 cell's C-rate (1C) and temperature (30 C), ``--cycles`` times (default 200), with the
 steps of ``pybamm_ssb.experiments.default_steps(values, 1.0)``: charge at 1C until 4 V,
-discharge at 1C until 2.5 V. The parameter values are the cell's, set to its temperature
-and checked by ``pybamm_ssb.simulate.prepare`` (what ``simulate_cycling`` does).
+discharge at 1C until 2.5 V. The parameter values are the cell's as assembled, at its
+temperature, checked, and its model options, from ``pybamm_ssb.prepare_run`` (what every
+runner starts from).
 
 1. Cycling (``--classes``, default SPMe and DFN). Our model with the cell's model options
-   (``get_cell(name).meta["model_options"]``: growing anode and cathode interphases,
+   (``prepare_run(name).options``: growing anode and cathode interphases,
    contact loss "cathode") against PyBaMM's plain half-cell model of the same class:
 
        SPMe:  pybamm_ssb.SolidStateSPMe(options)  vs  pybamm.lithium_ion.SPMe({"working electrode": "positive"})
@@ -77,7 +78,7 @@ from pybamm_ssb.experiments import cycling_experiment, default_steps  # noqa: E4
 from pybamm_ssb.fade import fit_parameters, simulate_fade  # noqa: E402
 from pybamm_ssb.fade_data import read_fade_data  # noqa: E402
 from pybamm_ssb.fitting import FitError, fit_fade  # noqa: E402
-from pybamm_ssb.simulate import SimulationFailed, prepare  # noqa: E402
+from pybamm_ssb.simulate import SimulationFailed  # noqa: E402
 
 CELL = "Yang2026_LFP_PGPE_PLATP10J"
 FIT_PARAMETER = "anode_interphase_rate"
@@ -108,11 +109,10 @@ CLASS_NAMES = ("SPMe", "DFN")
 
 def cell_setup():
     """The cell's checked parameter values at its temperature, its steps and model options."""
-    composed = pybamm_ssb.get_cell(CELL)
-    meta = composed.meta
-    values, temperature_C = prepare(CELL, meta["temperature_C"], composed.parameter_values)
-    steps = default_steps(values, meta["c_rate"])
-    return values, steps, dict(meta["model_options"]), meta["c_rate"], temperature_C
+    setup = pybamm_ssb.prepare_run(CELL)
+    c_rate = setup.cell.meta["c_rate"]
+    steps = default_steps(setup.parameter_values, c_rate)
+    return setup.parameter_values, steps, dict(setup.options), c_rate, setup.temperature_C
 
 
 def warm_up(classes, values, steps):

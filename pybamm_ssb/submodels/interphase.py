@@ -1,13 +1,14 @@
 """Growing interphases: the SEI at Li|electrolyte and the CEI at cathode|electrolyte.
 
-Each film has its own thickness state L [m] and its own parameters. One growth law covers the passivating and the mixed-conducting cases:
+Each film has its own thickness state L [m] and its own parameters. One growth law covers
+the passivating and the mixed-conducting cases:
 
     dL/dt = S * [ k_lin(T) (1 + gamma |i|) + k_par(T) / L ]
 
 k_par alone is parabolic growth (L^2 = L0^2 + 2 k_par t, resistance ~ sqrt(t)); k_lin alone
 is linear growth (Ti4+ reduction of LATP by lithium), optionally accelerated by the current
-density |i|. S = 1 at the anode; at the cathode the electrolyte oxidises at a rate that is negligible
-below its onset U_ox and rises steeply above it (Tafel form):
+density |i|. S = 1 at the anode; at the cathode the electrolyte oxidises at a rate that is
+negligible below its onset U_ox and rises steeply above it (Tafel form):
 
     S = exp(alpha F (U - U_ox) / (R T)),   U = U_OCP(c_s,surf),
 
