@@ -3,8 +3,8 @@
 import numpy as np
 import pybamm
 
-R_GAS = 8.314462618
-K_B_EV = 8.617333262e-5  # Boltzmann constant [eV/K]
+R_GAS = pybamm.constants.R.value  # gas constant [J/(mol K)]
+K_B_EV = pybamm.constants.k_b.value / pybamm.constants.q_e.value  # Boltzmann constant [eV/K]
 
 
 def arrhenius(T, activation_energy_eV, T_ref):

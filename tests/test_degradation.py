@@ -17,7 +17,7 @@ from pybamm_ssb.submodels.interphase import POTENTIAL_MARGIN
 
 from .conftest import LFP
 
-F = 96485.33212
+F = pybamm.constants.F.value
 HOUR = 3600.0
 
 

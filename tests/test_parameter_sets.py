@@ -231,7 +231,7 @@ def test_argyrodite_conducts_as_quoted_with_no_grain_boundary(cell):
 def test_argyrodite_sei_takes_the_quoted_lithium_per_thickness():
     """003 Sec. 4.1: 1 uAh/cm2 of lithium makes about 9 nm of SEI."""
     c_li = get_cell(ARGYRODITE[0]).values["Anode interphase lithium concentration [mol.m-3]"]
-    charge_uAh_cm2 = c_li * 9e-9 * 96485.33212 / 36  # C/m2 -> uAh/cm2
+    charge_uAh_cm2 = c_li * 9e-9 * pybamm.constants.F.value / 36  # C/m2 -> uAh/cm2
     assert charge_uAh_cm2 == pytest.approx(1.0, rel=2e-3)
 
 

@@ -12,7 +12,7 @@ from pybamm_ssb.voltage_budget import LOSS_COLUMNS, voltage_losses
 
 from .conftest import LFP, NCM
 
-F = 96485.33212
+F = pybamm.constants.F.value
 PLAIN = {SolidStateSPMe: pybamm.lithium_ion.SPMe, SolidStateDFN: pybamm.lithium_ion.DFN}
 NO_DEGRADATION = {"interphases": "none", "contact loss": "none"}
 

@@ -106,7 +106,7 @@ def test_the_short_circuit_criterion_does_not_separate_pressed_from_welded_at_0p
 
 
 def test_an_unknown_target_prefix_names_the_documents():
-    with pytest.raises(TargetSelectionError, match=r"no target id starts with '009'.*\(000, 002, 003\)"):
+    with pytest.raises(TargetSelectionError, match=r"no target id starts with '009'.*\(000, 001, 002, 003\)"):
         select_targets(["002", "009"])
 
 

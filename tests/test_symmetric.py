@@ -21,7 +21,7 @@ from pybamm_ssb.symmetric import (
 
 from .conftest import LFP, NCM
 
-F = 96485.33212
+F = pybamm.constants.F.value
 NO_DEGRADATION = {"interphases": "none", "contact loss": "none"}
 GEL = "Yang2026_LFP_PGPE_PLATP10J"  # 002's gel membrane fills the Li voids: full-cell option "contact loss" "cathode"
 
