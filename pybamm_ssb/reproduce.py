@@ -25,15 +25,15 @@ from .fade import simulate_fade
 from .rate import rate_capability
 from .registry import get_cell
 from .simulate import discharge_step
-from .symmetric import critical_current_density
+from .symmetric import critical_current_density, simulate_symmetric
 
 
 @dataclass(frozen=True)
 class Target:
     id: str
     cell: str
-    quantity: str  # a FadeCurve series, RATE for a point of the rate test, CCD for a symmetric cell's step test
-    cycle: int  # cycle of a fade target; for a rate target, its place in the rate test
+    quantity: str  # a FadeCurve series, RATE for a point of the rate test, CCD or SYMMETRIC_* for a Li | Li cell
+    cycle: int  # cycle of a fade target; for a rate target, its place in the rate test; hours of a Li | Li run
     measured: float
     unit: str
     kind: str  # "fitted" or "predicted"
@@ -52,6 +52,10 @@ class Target:
     def condition(self):
         if self.quantity == CCD:
             return f"Li | Li step test, {CCD_CYCLES_PER_STEP} cycle(s) of {CCD_HALF_CYCLE_HOURS:g} h half-cycles per current"
+        if self.quantity in SYMMETRIC:
+            condition = (f"Li | Li at {self.current_density_mA_cm2:g} mA/cm2 for {self.cycle:g} h, "
+                         f"{SYMMETRIC_HALF_CYCLE_HOURS:g} h half-cycles (assumed)")
+            return condition if self.bound is None else f"{condition}; {self.bound} {self.measured:g} {self.unit}"
         condition = (f"{self.c_rate:g}C, step {self.cycle} of the rate test {'/'.join(f'{r:g}' for r in self.rate_test)}C"
                      if self.quantity == RATE else f"cycle {self.cycle}")
         condition += "".join(self._run_conditions())
@@ -84,6 +88,10 @@ CCD = "critical_current_density_mA_cm2"
 CCD_LADDER_MA_CM2 = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0)
 CCD_CYCLES_PER_STEP = 1
 CCD_HALF_CYCLE_HOURS = 0.5
+# galvanostatic Li | Li cycling: the overpotential at its end, and the hours it runs before a short (all of
+# them if none); the documents give the current density and the duration, not the half-cycle
+SYMMETRIC = ("symmetric_overpotential_mV", "symmetric_hours_before_short")
+SYMMETRIC_HALF_CYCLE_HOURS = 1.0
 
 
 def _cui2025(id, cell, cycle, measured, kind, panel, how=""):
@@ -196,6 +204,27 @@ def _chu2024_ccd(treatment, ccd, reference):
                   f"001 Chu 2024, Table 1 ({reference})", 0.2)
 
 
+def _chu2024_cycling(treatment, current_density, hours, reference):
+    """001 Table 1: Li | LLZO | Li with a treatment or interlayer cycles ``hours`` at
+    ``current_density`` without a short (a bound: the model must run at least as long)."""
+    return Target(f"001-llzo-{treatment.lower()}-{current_density:g}mA", f"Chu2024_LLZO_{treatment}",
+                  SYMMETRIC[1], hours, hours, "h", "predicted", f"001 Chu 2024, Table 1 ({reference})", 0.0,
+                  current_density_mA_cm2=current_density, bound="at least")
+
+
+TARGETS += tuple(_chu2024_cycling(*row) for row in (  # the first cycling condition of each row
+    ("Polished", 0.1, 1200, "ref. 47"), ("HCl", 0.2, 700, "ref. 49"), ("HClLiF", 0.1, 1400, "ref. 51"),
+    ("HF", 0.1, 12000, "ref. 32"), ("SnS", 0.3, 800, "ref. 73"), ("AlSi", 0.1, 1500, "ref. 75"),
+    ("AgLiF", 0.2, 600, "ref. 76"), ("Cu3N", 0.1, 1000, "ref. 66"), ("MgF2", 0.3, 1000, "ref. 67"),
+    ("Al2O3", 0.3, 1000, "ref. 69"), ("Ta2O5", 0.2, 5200, "ref. 72"), ("LiNaph", 0.2, 1000, "ref. 77"),
+    ("PAA", 0.5, 400, "ref. 78"), ("AlN", 0.1, 3600, "ref. 79"), ("AlF3", 0.3, 670, "ref. 80"),
+    ("SnF2", 0.5, 1000, "ref. 87"),
+)) + (
+    Target("001-llzo-cu3n-overpotential", "Chu2024_LLZO_Cu3N", SYMMETRIC[0], 1000, 30.1, "mV", "predicted",
+           "001 Chu 2024, Sec. 2.3.2 (iii) and Fig. 2a (ref. 66): stable over 1000 h at 0.1 mA/cm2", 0.2,
+           current_density_mA_cm2=0.1),
+)
+
 TARGETS += tuple(_chu2024_ccd(*row) for row in (
     ("Polished", 1.91, "ref. 47"), ("HClLiF", 1.8, "ref. 51"), ("HF", 2.7, "ref. 32"), ("SnS", 0.9, "ref. 73"),
     ("AlSi", 1.2, "ref. 75"), ("AgLiF", 0.75, "ref. 76"), ("Cu3N", 1.2, "ref. 66"), ("MgF2", 0.65, "ref. 67"),
@@ -282,12 +311,14 @@ def _c_rate(cell, current_density_mA_cm2):
 
 def reproduce(targets=TARGETS, progress=False):
     """Simulate every target (fade runs keyed by Target.run, rate tests by cell and sequence)."""
-    cycles, rates, step_tests = {}, {}, {}
+    cycles, rates, step_tests, symmetric = {}, {}, {}, {}
     for target in targets:
         if target.quantity == RATE:
             rates[target.cell, target.rate_test] = None
         elif target.quantity == CCD:
             step_tests[target.cell] = None
+        elif target.quantity in SYMMETRIC:
+            symmetric[target.cell, target.current_density_mA_cm2, target.cycle] = None
         else:
             run = (target.run, target.cell, target.temperature_C, target.current_density_mA_cm2)
             cycles[run] = max(cycles.get(run, 0), target.cycle)
@@ -299,12 +330,18 @@ def reproduce(targets=TARGETS, progress=False):
     rate_curves = {(cell, test): rate_capability(cell, test) for cell, test in rates}
     ccd = {cell: critical_current_density(cell, CCD_LADDER_MA_CM2, CCD_CYCLES_PER_STEP, CCD_HALF_CYCLE_HOURS)
            for cell in step_tests}
+    for cell, current, hours in symmetric:
+        run = simulate_symmetric(cell, current, hours, SYMMETRIC_HALF_CYCLE_HOURS, progress=progress)
+        symmetric[cell, current, hours] = {SYMMETRIC[0]: run.final_overpotential_mV,
+                                           SYMMETRIC[1]: hours if run.short_circuit_h is None else run.short_circuit_h}
     rows, met = [], {}
     for target in targets:
         if target.quantity == RATE:
             simulated = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
         elif target.quantity == CCD:  # no short on the whole ladder: above its top
             simulated = ccd[target.cell] if ccd[target.cell] is not None else math.inf
+        elif target.quantity in SYMMETRIC:
+            simulated = symmetric[target.cell, target.current_density_mA_cm2, target.cycle][target.quantity]
         else:
             simulated = getattr(runs[target.run][0], target.quantity)[target.cycle - 1]
         row = {k: v for k, v in asdict(target).items()

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from pybamm_ssb import cli
+from pybamm_ssb import cli, get_cell
 from pybamm_ssb.fade import simulate_fade
 from pybamm_ssb.reproduce import (
     TARGETS,
@@ -163,3 +163,18 @@ def test_reproduce_plots_capacity_and_rate_curves(tmp_path, capsys):
     plots = sorted(tmp_path.iterdir())
     assert [p.name for p in plots] == ["Cui2025_LFP_NUHS_TPW.png", "Yang2026_LFP_PGPE_PLATP10J_rate_test.png"]
     assert all(p.stat().st_size > 10_000 for p in plots)
+
+
+def test_table_1_cycling_targets_run_the_symmetric_cell_at_their_current_and_hours():
+    """001 Table 1 rows as Li | LLZO | Li runs: Cu3N at 0.1 mA/cm2 keeps cycling its 1000 h (bound met);
+    PAA at 0.5 mA/cm2 starts at 0.5 / theta_0 = 0.556 mA/cm2 on its contact (theta_0 = 0.9), above the
+    lithium's 0.55, so it shorts at once (the criterion cannot see the interlayer)."""
+    chosen = select_targets(["001-llzo-cu3n-0.1mA", "001-llzo-cu3n-overpotential", "001-llzo-paa-0.5mA"])
+    report = reproduce(chosen)
+    rows = {row["id"]: row for row in report.rows}
+    assert rows["001-llzo-cu3n-0.1mA"]["simulated"] == 1000 and report.met["001-llzo-cu3n-0.1mA"]
+    assert rows["001-llzo-paa-0.5mA"]["simulated"] == 0 and not report.met["001-llzo-paa-0.5mA"]
+    assert 0.5 / get_cell("Chu2024_LLZO_PAA").values["Initial lithium interface contact fraction"] >= 0.55
+    eta = rows["001-llzo-cu3n-overpotential"]
+    assert eta["unit"] == "mV" and 10 < eta["simulated"] < 30.1  # R_int 83.4 Ohm cm2 gives 8.3 mV of it
+    assert "0.1 mA/cm2 for 1000 h" in eta["condition"]
