@@ -9,7 +9,8 @@ LFP: the curve of Afshar et al. 2017 shipped with PyBaMM's ``Prada2013`` set.
 
 A cathode file names its curve in ``meta.ocp``: one of the names above, ``"pybamm:<set>"``
 for the "Positive electrode OCP [V]" of any of PyBaMM's parameter sets (e.g.
-``"pybamm:Marquis2019"``, the LiCoO2 curve of Doyle's Dualfoil), or the path of a CSV table
+``"pybamm:Marquis2019"``, the LiCoO2 curve of Doyle's Dualfoil), ``"pybamm:<set>:<parameter>"``
+for another function of stoichiometry of that set, or the path of a CSV table
 (relative to the cathode file) with the columns ``stoichiometry`` and ``ocp_V``, interpolated
 linearly.
 """
@@ -71,13 +72,15 @@ def ocp_function(spec, relative_to=None):
                              f"of a CSV file with columns {', '.join(TABLE_COLUMNS)}; got {spec!r}")
 
 
-def _pybamm_set_ocp(name):
-    key = "Positive electrode OCP [V]"
+def _pybamm_set_ocp(spec):
+    """The function "<set>" (its positive electrode OCP) or "<set>:<parameter>" of PyBaMM's sets."""
+    name, _, key = spec.partition(":")
+    key = key or "Positive electrode OCP [V]"
     if name not in pybamm.parameter_sets:
-        raise ParameterFileError(f"ocp 'pybamm:{name}': PyBaMM has no parameter set '{name}'")
+        raise ParameterFileError(f"ocp 'pybamm:{spec}': PyBaMM has no parameter set '{name}'")
     values = pybamm.ParameterValues(name)
     if key not in values.keys() or not callable(values[key]):
-        raise ParameterFileError(f"ocp 'pybamm:{name}': that set has no function '{key}'")
+        raise ParameterFileError(f"ocp 'pybamm:{spec}': that set has no function '{key}'")
     return values[key], f"'{key}' of PyBaMM's {name} parameter set ({values[key].__name__})"
 
 

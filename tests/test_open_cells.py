@@ -138,6 +138,18 @@ def test_cathode_ocp_from_a_pybamm_parameter_set_or_a_table(tmp_path):
     cell = compose_cell("lithium_metal", "LATP_NUHS_Cui2025", str(pybamm_set), "TPW_Cui2025")
     assert cell.values["Positive electrode OCP [V]"] is pybamm.ParameterValues("Prada2013")["Positive electrode OCP [V]"]
     assert "Prada2013" in cell.provenance["Positive electrode OCP [V]"].source
+    named = tmp_path / "lco_named.toml"
+    named.write_text(text.replace('ocp = "lfp_afshar2017"', 'ocp = "pybamm:Marquis2019:Positive electrode OCP [V]"')
+                     .replace("voltage_window_V = [2.5, 3.8]", "voltage_window_V = [3.0, 4.2]")
+                     .replace("[quantities.initial_stoichiometry]\nvalue = 0.99", "[quantities.initial_stoichiometry]\nvalue = 0.96"))
+    lco = compose_cell("lithium_metal", "LATP_NUHS_Cui2025", str(named), "TPW_Cui2025")
+    assert lco.values["Positive electrode OCP [V]"].__name__ == "lico2_ocp_Dualfoil1998"
+    for spec, message in (("pybamm:NoSuchSet", "no parameter set 'NoSuchSet'"),
+                          ("pybamm:Marquis2019:Positive particle radius [m]", "no function 'Positive particle radius")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text.replace('ocp = "lfp_afshar2017"', f'ocp = "{spec}"'))
+        with pytest.raises(ParameterFileError, match=message):
+            compose_cell("lithium_metal", "LATP_NUHS_Cui2025", str(bad), "TPW_Cui2025")
 
     x = np.linspace(0.0, 1.0, 11)
     (tmp_path / "ocp.csv").write_text("stoichiometry,ocp_V\n" + "".join(f"{a},{4.2 - a}\n" for a in x))
