@@ -20,6 +20,7 @@ reaches them through the ``pybamm_parameter_sets`` entry points.
 import functools
 import math
 import os
+from pathlib import Path
 
 from .cells import COMPONENT_KINDS, ComposedCell, compose_cell, load_electrolyte
 from .citations import entry_key
@@ -171,9 +172,10 @@ def check_file(path, kind=None):
     is composed into the default cell in place of that cell's own component of its kind, so
     every quantity a cell needs from it is checked. Returns {"file", "kind", "cell", "counts",
     "parameters"}: counts of quantities (component) or PyBaMM parameters (cell) by kind."""
-    if not str(path).endswith(".toml"):
-        raise ParameterFileError(f"{path}: a parameter file ends in .toml")
-    data, path = read_toml("cells", os.fspath(path))
+    path = Path(path)
+    if path.suffix != ".toml" or not path.is_file():
+        raise ParameterFileError(f"no parameter file {path} (a cell or component file, *.toml)")
+    data, path = read_toml("cells", path)  # any parameter file reads the same way
     if all(key in data for key in COMPONENT_KINDS):
         cell = get_cell(os.fspath(path))
         provenance, what = cell.provenance, "cell"
