@@ -199,7 +199,7 @@ def _fit(args):
     if result.rmse_resistance_ohm_cm2 is not None:
         rmse += f", {result.rmse_resistance_ohm_cm2:.3g} ohm cm2"
     print(rmse)
-    print(f"{result.n_evaluations} simulations in {result.seconds:.1f} s")
+    print(f"{result.n_evaluations} simulations in {result.seconds:.1f} s; {result.stop_reason}")
 
 
 def _rate(args):

@@ -30,6 +30,13 @@ BOUND_MARGIN = 0.01  # fitted values this close to a bound (fraction of the rang
 SINGULAR_TOLERANCE = 1e-8  # singular values below this fraction of the largest make J^T J singular
 CORRELATION_WARNING = 0.99
 FAILED_RESIDUAL = 1.0  # relative residual of every point of a failed simulation
+# scipy.optimize.least_squares' status > 0: which tolerance ended the fit
+STOP_REASONS = {
+    1: "converged: the gradient is below gtol",
+    2: f"converged: the sum of squares changed by less than ftol = {TOLERANCE:g}",
+    3: f"converged: the parameters changed by less than xtol = {TOLERANCE:g} of their range",
+    4: f"converged: both ftol and xtol = {TOLERANCE:g} met",
+}
 
 
 class FitError(PybammSsbError, ValueError):
@@ -51,11 +58,15 @@ class FitResult:
     curve: object  # the simulated FadeCurve at the fitted values
     warnings: list = field(default_factory=list)
     fixed: dict = field(default_factory=dict)  # name -> value held fixed
+    converged: bool = True  # False: stopped at the evaluation limit before a tolerance was met
+    stop_reason: str = ""
 
     def as_json(self):
         """JSON-safe summary: infinite or undefined numbers become null."""
         names = list(self.parameters)
         return {
+            "converged": self.converged,
+            "stop_reason": self.stop_reason,
             "parameters": {n: {k: _finite(v) for k, v in p.items()} for n, p in self.parameters.items()},
             "rmse_mAh_g": _finite(self.rmse_mAh_g),
             "n_evaluations": self.n_evaluations,
@@ -206,7 +217,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     started = time.perf_counter()
     if specs is None or simulator is None:
         cell = resolve_cell(cell)  # unknown cells stop here, before the model is loaded
-    name = getattr(cell, "name", cell)  # a caller's own simulator and specs may take any label
+    label = getattr(cell, "name", cell)  # a caller's own simulator and specs may take any label
     if specs is None:
         from .fade import fit_parameters
 
@@ -268,7 +279,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
     curve = evaluated[solution.x.tobytes()][0]
     if curve is None:
         tried = ", ".join(f"{name}={value:.4g}" for name, value in fitted.items())
-        raise SimulationFailed(f"simulation of {name} fails at the starting values {tried}; give other ones", None)
+        raise SimulationFailed(f"simulation of {label} fails at the starting values {tried}; give other ones", None)
 
     stderr, correlation, undetermined = _uncertainty(chosen, solution)
     warnings = []
@@ -280,15 +291,18 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
         if abs(correlation[i, j]) > CORRELATION_WARNING:
             warnings.append(f"{names[i]} and {names[j]} are correlated (r = {correlation[i, j]:.3f}); "
                             "these data hardly separate them")
-    if solution.status == 0:
+    converged = solution.status > 0
+    reason = STOP_REASONS.get(solution.status, solution.message)
+    if not converged:
         cap = "" if max_evaluations is None else f" (max_evaluations {max_evaluations})"
-        warnings.append(f"stopped after {evaluations} simulations before converging{cap}")
+        reason = f"stopped after {evaluations} simulations before converging{cap}"
+        warnings.append(reason)
     at_bound = [spec.name for spec, u in zip(chosen, solution.x) if min(u, 1 - u) < BOUND_MARGIN]
     warnings += [f"{spec.name} ended at a bound of its stated range {spec.low:g}-{spec.high:g} {spec.unit}"
                  for spec in chosen if spec.name in at_bound]
     rows, rmse, rmse_resistance = _compare(curve, data)
     return FitResult(
-        cell=name,
+        cell=label,
         parameters={name: {"value": float(fitted[name]), "stderr": float(sd)} for name, sd in zip(names, stderr)},
         units={spec.name: spec.unit for spec in chosen},
         rmse_mAh_g=rmse,
@@ -301,5 +315,7 @@ def fit_fade(cell, data, parameters, *, initial=None, fixed=None, max_evaluation
         curve=curve,
         warnings=warnings,
         fixed=dict(fixed),
+        converged=converged,
+        stop_reason=reason,
     )
 

@@ -91,7 +91,8 @@ def plot_fit(result, data, path):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fitted = ", ".join(f"{name} = {p['value']:.3g}" for name, p in result.parameters.items())
-    fig.suptitle(f"{result.cell}: {fitted}", fontsize=9)
+    status = "" if result.converged else f"\nNOT CONVERGED: {result.stop_reason}"
+    fig.suptitle(f"{result.cell}: {fitted}{status}", fontsize=9, color="k" if result.converged else "C3")
     finish_figure(fig, path)
 
 

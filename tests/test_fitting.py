@@ -227,6 +227,10 @@ def test_max_evaluations_stops_the_fit_and_says_so():
     assert 4 <= result.n_evaluations <= 8
     stopped = f"stopped after {result.n_evaluations} simulations before converging (max_evaluations 8)"
     assert result.warnings == [stopped]
+    assert not result.converged and result.stop_reason == stopped
+    assert result.as_json()["converged"] is False and result.as_json()["stop_reason"] == stopped
+    free = fit_fade("analytic", measured(), ["a", "b", "c"], simulator=analytic_fade, specs=SPECS)
+    assert free.converged and free.stop_reason.startswith("converged: ") and free.as_json()["converged"] is True
     with pytest.raises(FitError, match="fitting 3 parameters needs max_evaluations of at least 4, got 3"):
         fit_fade("analytic", measured(), ["a", "b", "c"], max_evaluations=3, simulator=analytic_fade, specs=SPECS)
 
@@ -366,6 +370,12 @@ def test_fit_command_json_table_and_plot(tmp_path, capsys, analytic_model):
     assert summary["rmse_resistance_ohm_cm2"] is None
     assert out.err.count("evaluation ") == summary["n_evaluations"]
     assert plot.stat().st_size > 10_000
+    assert summary["converged"] is True and summary["stop_reason"].startswith("converged: ")
+
+    assert main(["fit", NCM, str(path), "--parameters", "a,b", "--max-evaluations", "3", "--json"]) == 0
+    capped = json.loads(capsys.readouterr().out)
+    assert capped["converged"] is False
+    assert capped["stop_reason"] == f"stopped after {capped['n_evaluations']} simulations before converging (max_evaluations 3)"
 
     assert main(["fit", NCM, str(path), "--parameters", "a,b"]) == 0
     table = capsys.readouterr().out
