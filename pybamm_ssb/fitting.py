@@ -65,12 +65,12 @@ class FitResult:
         """JSON-safe summary: infinite or undefined numbers become null."""
         names = list(self.parameters)
         return {
-            "converged": self.converged,
-            "stop_reason": self.stop_reason,
             "parameters": {n: {k: _finite(v) for k, v in p.items()} for n, p in self.parameters.items()},
             "rmse_mAh_g": _finite(self.rmse_mAh_g),
             "n_evaluations": self.n_evaluations,
             "seconds": self.seconds,
+            "converged": self.converged,
+            "stop_reason": self.stop_reason,
             "residuals": [{k: _finite(v) for k, v in row.items()} for row in self.residuals],
             "rmse_resistance_ohm_cm2": _finite(self.rmse_resistance_ohm_cm2),
             "correlation": {a: {b: _finite(float(self.correlation[i, j])) for j, b in enumerate(names)}

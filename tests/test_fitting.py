@@ -138,7 +138,7 @@ def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
 
     summary = result.as_json()
     assert list(summary)[:4] == ["parameters", "rmse_mAh_g", "n_evaluations", "seconds"]
-    assert set(summary) == {"parameters", "rmse_mAh_g", "n_evaluations", "seconds",
+    assert set(summary) == {"parameters", "rmse_mAh_g", "n_evaluations", "seconds", "converged", "stop_reason",
                             "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound", "fixed"}
     assert all(set(p) == {"value", "stderr"} for p in summary["parameters"].values())
     json.dumps(summary, allow_nan=False)
