@@ -317,6 +317,12 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     _degradation(r, an, el, family, ca, itf, T_ref)
     _bookkeeping(r, layer)
     r.set("citations", *cell_citations(meta))  # PyBaMM's convention: ParameterValues registers each entry
+    # what the values need of the model: a gel's fixed Li contact ("contact loss" "cathode"; option_warnings.py)
+    fills = bool(family.meta.get("fills_lithium_voids"))
+    r.set("Lithium voids filled by the electrolyte", float(fills), "assumed",
+          f"{family.label} [meta] fills_lithium_voids: " + ("the gel (or added liquid) flows into the voids at the Li "
+          "surface, so the Li contact stays at its initial value: model option 'contact loss' 'cathode'" if fills else
+          "absent: a dry solid electrolyte, whose Li contact loses area to voids as lithium is stripped"))
 
     options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
     if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):

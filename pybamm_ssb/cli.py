@@ -93,8 +93,10 @@ def _parser():
     eis = sub.add_parser("eis", help="simulate a cell's impedance spectrum and fit its equivalent circuit")
     eis.add_argument("cell", help=CELL_HELP)
     eis.add_argument("--soc", type=float, default=0.5, help="state of charge, 0-1 (default 0.5)")
-    eis.add_argument("--fmin", type=float, default=0.01, metavar="HZ", help="lowest frequency (default 0.01)")
-    eis.add_argument("--fmax", type=float, default=1e6, metavar="HZ", help="highest frequency (default 1e6)")
+    eis.add_argument("--fmin", type=float, default=None, metavar="HZ",
+                     help="lowest frequency (default: 0.01, lower if an arc of the cell peaks below 0.1 Hz)")
+    eis.add_argument("--fmax", type=float, default=None, metavar="HZ",
+                     help="highest frequency (default: 1e6, or a decade above the cell's fastest arc, e.g. 1e9 for a LATP pellet)")
     eis.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
     eis.add_argument("--circuit", choices=["cell-tlm", "cell-tlm-nogb", "cell", "cell-2arc"], default=None,
                      help="equivalent circuit to fit (default cell-tlm, or cell-tlm-nogb without grain boundaries)")

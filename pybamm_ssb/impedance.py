@@ -226,17 +226,38 @@ def blocking_electrolyte_impedance(cell, fmin=0.01, fmax=1e6, points_per_decade=
 # --- report (CLI) ------------------------------------------------------------------------------
 
 
-def eis_report(cell, soc=0.5, fmin=0.01, fmax=1e6, points_per_decade=10, temperature_C=None, circuit=None):
+# the default range of ``eis``: at least these, and wide enough that every arc's apex lies a
+# decade inside it (bulk arcs of sintered pellets peak near 30 MHz, interfaces near 100 Hz)
+DEFAULT_FMIN_HZ, DEFAULT_FMAX_HZ = 0.01, 1e6
+APEX_MARGIN_DECADES = 1.0
+
+
+def eis_frequency_range(elements):
+    """(fmin, fmax) [Hz] of ``eis`` for the circuit elements a cell's parameters imply
+    (``model_elements``): the default 0.01 Hz - 1 MHz, widened to whole decades so that every
+    element's apex f = 1 / (2 pi R C) lies at least APEX_MARGIN_DECADES inside."""
+    apexes = [e["f_Hz"] for e in elements.values() if isinstance(e, dict) and e.get("f_Hz")]
+    margin = 10**APEX_MARGIN_DECADES
+    low = min([DEFAULT_FMIN_HZ] + [f / margin for f in apexes])
+    high = max([DEFAULT_FMAX_HZ] + [f * margin for f in apexes])
+    return 10.0 ** math.floor(math.log10(low) + 1e-9), 10.0 ** math.ceil(math.log10(high) - 1e-9)
+
+
+def eis_report(cell, soc=0.5, fmin=None, fmax=None, points_per_decade=10, temperature_C=None, circuit=None):
     """Simulated spectrum of ``cell``, its circuit fit and the elements the parameters
-    imply, as one JSON-ready dict (impedances in Ohm cm2; R also in Ohm). ``circuit``
-    None: "cell-tlm", or "cell-tlm-nogb" when the electrolyte has no grain-boundary
-    resistance."""
+    imply, as one JSON-ready dict (impedances in Ohm cm2; R also in Ohm). ``fmin`` / ``fmax``
+    None: ``eis_frequency_range`` of the cell's elements, so every arc it reports is inside.
+    ``circuit`` None: "cell-tlm", or "cell-tlm-nogb" when the electrolyte has no
+    grain-boundary resistance."""
     cell_circuits = sorted(set(CIRCUITS) - {"blocking"})
     if circuit is not None and circuit not in cell_circuits:
         raise ImpedanceInputError(f"circuit must be one of {cell_circuits}, got '{circuit}'")
     cell = resolve_cell(cell)
-    spectrum = cell_impedance(cell, soc, fmin, fmax, points_per_decade, temperature_C)
     expected = model_elements(cell, soc, temperature_C)
+    default_fmin, default_fmax = eis_frequency_range(expected)
+    fmin = default_fmin if fmin is None else fmin
+    fmax = default_fmax if fmax is None else fmax
+    spectrum = cell_impedance(cell, soc, fmin, fmax, points_per_decade, temperature_C)
     if circuit is None:
         circuit = "cell-tlm" if expected["grain_boundary"]["R_ohm"] > 0 else "cell-tlm-nogb"
     fit = fit_equivalent_circuit(spectrum, circuit)

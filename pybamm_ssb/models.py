@@ -28,7 +28,7 @@ Package options
 
 import pybamm
 
-from . import citations, submodels
+from . import citations, option_warnings, submodels
 
 SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
@@ -83,7 +83,14 @@ class SolidStateMixin:
     def _init_solid_state(self, options):
         self.ssb_options, pybamm_options = split_options(options)
         citations.register_package()  # as PyBaMM's models do: pybamm.print_citations() lists the package
+        self.option_check = option_warnings.OptionCheck(type(self), self.ssb_options, options)
         return pybamm_options
+
+    @property
+    def symbol_processor(self):
+        """PyBaMM's, checking the parameter values it is given against the options (option_warnings)."""
+        self._symbol_processor = self.option_check.processor(self._symbol_processor)
+        return self._symbol_processor
 
     def set_li_metal_counter_electrode_submodels(self):
         super().set_li_metal_counter_electrode_submodels()
@@ -109,6 +116,7 @@ class SolidStateMixin:
             self.submodels["anode interphase"] = submodels.AnodeInterphase(self.param, self.options)
             self.submodels["cathode interphase"] = submodels.CathodeInterphase(self.param, self.options)
             self.submodels["positive primary sei"] = submodels.CathodeInterphaseCurrent(self.param, self.options)
+            self.submodels["cathode interphase charge"] = submodels.CathodeInterphaseCharge(self.param, self.options)
         self.submodels["lithium metal thickness"] = submodels.LithiumMetalThickness(
             self.param, self.options, interphase_consumption=bool(films)
         )
@@ -116,6 +124,18 @@ class SolidStateMixin:
 
     def _has(self, mechanism):
         return self.ssb_options[mechanism] != "none"
+
+    def set_degradation_variables(self):
+        """PyBaMM's degradation variables carrying the package's mechanisms (submodels/degradation_summary.py)."""
+        submodels.degradation_summary.set_sei_variables(self.variables, self.param)
+        super().set_degradation_variables()
+        submodels.degradation_summary.set_inventory_variables(self.variables, self.param)
+
+    def set_summary_variables(self):
+        """PyBaMM's summary variables and the package's degradation (degradation_summary.SUMMARY_VARIABLES)."""
+        super().set_summary_variables()
+        names = submodels.degradation_summary.summary_variables(self.variables)
+        self.summary_variables = self.summary_variables + [n for n in names if n not in self.summary_variables]
 
     @property
     def default_var_pts(self):

@@ -230,7 +230,7 @@ def test_membrane_cell_without_grain_boundary_full_spectrum():
     from pybamm_ssb.registry import get_cell
 
     cell = "Yang2026_LFP_PGPE_PLATP10J"
-    report, spectrum, fit = imp.eis_report(cell, soc=0.5)
+    report, spectrum, fit = imp.eis_report(cell, soc=0.5, fmin=0.01, fmax=1e6)  # the range 002 measured
     values = get_cell(cell).parameter_values
     T = values["Ambient temperature [K]"]
     sigma = values["Electrolyte conductivity [S.m-1]"](values["Initial concentration in electrolyte [mol.m-3]"], T)
@@ -256,3 +256,20 @@ def test_membrane_cell_without_grain_boundary_full_spectrum():
     assert report["interface_resistance_ohm"] == pytest.approx(fit.interface_resistance() / spectrum.area_cm2)
     # text report works without a grain-boundary element
     assert "interfacial resistance" in imp.format_eis_report(report)
+
+
+def test_eis_default_range_holds_every_arc_of_the_cell():
+    """A 000 pellet's bulk arc peaks near 33 MHz: the default range reaches 1 GHz, a decade above
+    it, so the bulk arc closes at the origin and every fitted arc's apex lies inside."""
+    expected = imp.model_elements(NUHS_TPW)
+    assert imp.eis_frequency_range(expected) == (0.01, 1e9)
+    report, spectrum, _ = imp.eis_report(NUHS_TPW, points_per_decade=5)
+    assert spectrum.frequency_Hz[0] == pytest.approx(0.01) and spectrum.frequency_Hz[-1] == pytest.approx(1e9)
+    arcs = {name: e for name, e in report["fit"]["elements"].items() if e.get("f_Hz") is not None}
+    assert {"bulk", "grain_boundary", "anode_interface", "cathode_interface"} <= set(arcs)
+    assert all(e["resolved"] for e in arcs.values())
+    assert spectrum.z_real_ohm_cm2[-1] < 0.01 * expected["bulk"]["R_ohm_cm2"]  # the bulk intercept is in view
+    # a cell without a fast arc keeps the 0.01 Hz - 1 MHz default
+    slow = {"interface": {"R_ohm": 10.0, "f_Hz": 100.0}, "dc_ohm": 10.0}
+    assert imp.eis_frequency_range(slow) == (0.01, 1e6)
+    assert imp.eis_frequency_range({"deep": {"f_Hz": 0.05}}) == (0.001, 1e6)

@@ -1,6 +1,7 @@
 """Submodels that add solid-state physics to PyBaMM's lithium-metal half-cell."""
 
 from .cathode_side_reaction import CathodeInterphaseCurrent
+from .degradation_summary import CathodeInterphaseCharge
 from .interface_resistance import InterfaceResistance
 from .interphase import AnodeInterphase, CathodeInterphase
 from .lithium_contact import ConstantLithiumContact, LithiumVoidContact
@@ -17,6 +18,7 @@ __all__ = [
     "AnodeInterphase",
     "CapacitiveSolidElectrolyte",
     "CathodeInterphase",
+    "CathodeInterphaseCharge",
     "CathodeInterphaseCurrent",
     "ConstantLithiumContact",
     "InterfaceResistance",
