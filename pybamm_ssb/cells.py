@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import pybamm
 
 from . import functions, ocp, volume_change
+from .cell_options import VOIDS_FILLED, cell_options
 from .citations import cell_citations
 from .provenance import (
     Component,
@@ -317,18 +318,14 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     _degradation(r, an, el, family, ca, itf, T_ref)
     _bookkeeping(r, layer)
     r.set("citations", *cell_citations(meta))  # PyBaMM's convention: ParameterValues registers each entry
-    # what the values need of the model: a gel's fixed Li contact ("contact loss" "cathode"; option_warnings.py)
-    fills = bool(family.meta.get("fills_lithium_voids"))
-    r.set("Lithium voids filled by the electrolyte", float(fills), "assumed",
+    fills = bool(family.meta.get("fills_lithium_voids"))  # a gel's fixed Li contact (cell_options.py)
+    r.set(VOIDS_FILLED, float(fills), "assumed",
           f"{family.label} [meta] fills_lithium_voids: " + ("the gel (or added liquid) flows into the voids at the Li "
           "surface, so the Li contact stays at its initial value: model option 'contact loss' 'cathode'" if fills else
           "absent: a dry solid electrolyte, whose Li contact loses area to voids as lithium is stripped"))
 
-    options = {"contact loss": "cathode"} if family.meta.get("fills_lithium_voids") else {}
-    if uneven_lithium_contact(r.values["Lithium interface conductance spread"]):
-        options["interface heterogeneity"] = "lognormal"
     meta.update({"electrolyte": _meta(el, "name"), "cathode": _meta(ca, "name"), "assembly": _meta(itf, "name"),
-                 "model_options": options})
+                 "model_options": cell_options(r.values)})
     name = name or "|".join(str(ref.stem if hasattr(ref, "stem") else ref) for ref in refs.values())
     return ComposedCell(name, r.values, r.provenance, meta, refs)
 
@@ -482,11 +479,6 @@ def _bookkeeping(r, layer):
         r.set(f"{electrode} current collector thickness [m]", 1e-5, "assumed", "Typical 10 um metal foil")
         r.derive(f"{electrode} tab centre z-coordinate [m]", math.sqrt(layer.area),
                  "electrode height: the regions connect at one edge", *layer.inputs)
-
-
-def uneven_lithium_contact(spread):
-    """True if the lithium interface conducts unevenly: a spread > 0, or one set at solve time."""
-    return isinstance(spread, pybamm.Symbol) or spread > 0
 
 
 def _overridden(components, overrides):

@@ -27,7 +27,7 @@ import math
 import numpy as np
 import pybamm
 
-from .cells import uneven_lithium_contact
+from .cell_options import uneven_lithium_contact
 from .circuits import CIRCUITS, fit_equivalent_circuit
 from .registry import resolve_cell
 from .runs import prepare_run

@@ -26,8 +26,8 @@ import warnings
 
 import pybamm
 
-SPREAD = "Lithium interface conductance spread"
-VOIDS_FILLED = "Lithium voids filled by the electrolyte"
+from .cell_options import needed_options
+
 # values a user commonly sets on a registered cell's values; the rest identify the cell
 _STATE = {
     "Ambient temperature [K]",
@@ -102,26 +102,6 @@ class CheckingSymbolProcessor(pybamm.SymbolProcessor):
 
     def copy(self):
         return self.option_check.processor(super().copy())
-
-
-def needed_options(values):
-    """{option: (value, (what the values say, what a model without it does))} for the options
-    that ``values`` (pybamm.ParameterValues or a dict) need; as ``pybamm_ssb.runs.run_options``
-    decides them."""
-    from .cells import uneven_lithium_contact
-
-    needed = {}
-    spread = values.get(SPREAD)
-    if spread is not None and uneven_lithium_contact(spread):
-        shown = f"of {spread:.3g}" if isinstance(spread, numbers.Real) else "set at solve time (an input)"
-        needed["interface heterogeneity"] = ("lognormal", (
-            f"give the Li interface a conductance spread {shown}", "it runs the cell as uniform"))
-    filled = values.get(VOIDS_FILLED)
-    if isinstance(filled, numbers.Real) and filled > 0:
-        needed["contact loss"] = ("cathode", (
-            f'say the electrolyte fills the Li voids ("{VOIDS_FILLED}" {filled:g})',
-            "it opens voids at the Li interface as lithium is stripped, as under a dry solid electrolyte"))
-    return needed
 
 
 def registered_cell_name(values):

@@ -7,16 +7,17 @@ cell file or ComposedCell), a temperature and model options into a ``RunSetup``.
 - Initial state: the cell as assembled (the pristine cathode the documents' protocols start
   from), not the charged state ``pybamm.ParameterValues(name)`` starts from; values given by
   the caller with an initial concentration of their own keep it.
-- Model options: the cell's own (a gel that fills the Li voids: "contact loss" "cathode"),
-  then "interface heterogeneity" "lognormal" exactly when the values give the Li interface a
-  conductance spread, then the caller's options over both.
+- Model options: those the values need (``cell_options``: "contact loss" "cathode" for a gel
+  that fills the Li voids, "interface heterogeneity" "lognormal" exactly when the Li interface
+  has a conductance spread), then the caller's over them.
 """
 
 from dataclasses import dataclass
 
 import pybamm
 
-from .cells import AS_ASSEMBLED, ComposedCell, uneven_lithium_contact
+from .cell_options import cell_options
+from .cells import AS_ASSEMBLED, ComposedCell
 from .registry import resolve_cell
 from .validation import check_parameter_values, check_temperature
 
@@ -36,12 +37,10 @@ class RunSetup:
         return self.cell.name
 
 
-def run_options(cell, values, requested=None):
-    """The model options of a run of ``cell`` with ``values`` (module docstring)."""
-    options = {k: v for k, v in cell.meta.get("model_options", {}).items() if k != "interface heterogeneity"}
-    if uneven_lithium_contact(values["Lithium interface conductance spread"]):
-        options["interface heterogeneity"] = "lognormal"
-    return options | dict(requested or {})
+def run_options(values, requested=None):
+    """The model options of a run with ``values``: those the values need (cell_options), then the
+    caller's."""
+    return cell_options(values) | dict(requested or {})
 
 
 def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_values=None, overrides=None):
@@ -60,4 +59,4 @@ def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_value
     if AS_ASSEMBLED in values.keys() and values[initial] == charged:
         values.update({"Initial concentration in positive electrode [mol.m-3]": values[AS_ASSEMBLED]})
     check_parameter_values(values)
-    return RunSetup(cell, values, float(temperature_C), run_options(cell, values, model_options))
+    return RunSetup(cell, values, float(temperature_C), run_options(values, model_options))

@@ -7,7 +7,9 @@ import pybamm
 import pytest
 
 from pybamm_ssb import SolidStateDFN, SolidStateSPMe, cell_names, get_cell, prepare_run, simulate_cycling
-from pybamm_ssb.option_warnings import VOIDS_FILLED, MissingOptionWarning, needed_options
+from pybamm_ssb.cell_options import VOIDS_FILLED, needed_options
+from pybamm_ssb.option_warnings import MissingOptionWarning
+from pybamm_ssb.registry import load_cell_components
 
 PRESSED = "Cui2025_LFP_CUHS_CPS"
 GEL = "Yang2026_LFP_PGPE_PLATP10"
@@ -107,7 +109,8 @@ def test_a_spread_set_at_solve_time_needs_the_regions():
 @pytest.mark.parametrize("name", cell_names())
 def test_the_values_need_exactly_the_options_the_runs_give(name):
     cell = get_cell(name)
-    assert cell.values[VOIDS_FILLED] == (1.0 if cell.meta["model_options"].get("contact loss") == "cathode" else 0.0)
+    family = load_cell_components(name)[1]
+    assert cell.values[VOIDS_FILLED] == (1.0 if family.meta.get("fills_lithium_voids") else 0.0)
     needed = {key: value for key, (value, _) in needed_options(cell.parameter_values).items()}
     assert needed == prepare_run(name).options  # run_options: the cell's own options
 

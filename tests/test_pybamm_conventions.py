@@ -13,6 +13,7 @@ import contextlib
 import importlib.util
 import io
 import tomllib
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from pybamm_ssb.citations import (
     document_citation,
     entry_key,
 )
+from pybamm_ssb.option_warnings import MissingOptionWarning
 from pybamm_ssb.validation import check_parameter_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +87,13 @@ def test_default_run_discharges_and_cites(name, model_name, fresh_citations):
         model.check_well_posedness()
 
     sim = pybamm.Simulation(model, parameter_values=values)
-    sol = sim.solve([0, 3600])
+    needs = pybamm_ssb.prepare_run(name).options  # a pressed cell's regions, a gel's fixed contact
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingOptionWarning)
+        sol = sim.solve([0, 3600])
+    named = {option for option in needs if any(f'"{option}"' in str(w.message) for w in caught
+                                                 if issubclass(w.category, MissingOptionWarning))}
+    assert named == set(needs), "a plain model warns exactly about the options the cell needs"
     sim.built_model.check_well_posedness(post_discretisation=True)  # as PyBaMM checks a discretised model
 
     for key in KEY_VARIABLES:

@@ -1,0 +1,44 @@
+"""The model options a cell's values need, decided in one place: ``compose_cell`` records them
+(``ComposedCell.meta["model_options"]``), ``prepare_run`` builds every run's model with them,
+and the models warn when PyBaMM hands them values that need an option they lack
+(``option_warnings``).
+
+- "interface heterogeneity" "lognormal": the Li interface conducts unevenly over the area,
+  "Lithium interface conductance spread" > 0 (or set at solve time, an input of a fit);
+- "contact loss" "cathode": the electrolyte fills the voids at the Li surface (a gel),
+  "Lithium voids filled by the electrolyte" 1, so the Li contact stays at its initial value.
+"""
+
+import numbers
+
+import pybamm
+
+SPREAD = "Lithium interface conductance spread"
+VOIDS_FILLED = "Lithium voids filled by the electrolyte"
+
+
+def uneven_lithium_contact(spread):
+    """True if the lithium interface conducts unevenly: a spread > 0, or one set at solve time."""
+    return isinstance(spread, pybamm.Symbol) or spread > 0
+
+
+def needed_options(values):
+    """{option: (value, (what the values say, what a model without it does))} for the options
+    that ``values`` (pybamm.ParameterValues or a dict) need."""
+    needed = {}
+    spread = values.get(SPREAD)
+    if spread is not None and uneven_lithium_contact(spread):
+        shown = f"of {spread:.3g}" if isinstance(spread, numbers.Real) else "set at solve time (an input)"
+        needed["interface heterogeneity"] = ("lognormal", (
+            f"give the Li interface a conductance spread {shown}", "it runs the cell as uniform"))
+    filled = values.get(VOIDS_FILLED)
+    if isinstance(filled, numbers.Real) and filled > 0:
+        needed["contact loss"] = ("cathode", (
+            f'say the electrolyte fills the Li voids ("{VOIDS_FILLED}" {filled:g})',
+            "it opens voids at the Li interface as lithium is stripped, as under a dry solid electrolyte"))
+    return needed
+
+
+def cell_options(values):
+    """{option: value} that ``values`` need (module docstring)."""
+    return {option: value for option, (value, _) in needed_options(values).items()}
