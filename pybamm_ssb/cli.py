@@ -157,12 +157,23 @@ def _simulate(args):
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     else:
+        per_gram = 1e3 / result.active_mass_g  # A.h -> mAh/g
+        degradation = [  # header, the row's summary variable, factor to the header's unit, format
+            ("SEI Li [mAh/g]", "Loss of capacity to negative SEI [A.h]", per_gram, ".3f"),
+            ("CEI charge [mAh/g]", "Cathode interphase charge [A.h]", per_gram, ".4f"),
+            ("LAM [%]", "Loss of active material in positive electrode [%]", 1, ".3f"),
+            ("R_SEI [ohm cm2]", "Parallel anode interphase resistance [Ohm.m2]", 1e4, ".1f"),
+            ("R_CEI [ohm cm2]", "Parallel cathode interphase resistance [Ohm.m2]", 1e4, ".2f"),
+            ("R_int [ohm cm2]", "Interfacial resistance [Ohm.m2]", 1e4, ".1f"),
+        ]
         print(f"{result.cell} at {result.temperature_C:g} C")
-        print("cycle  discharge [mAh/g]  charge [mAh/g]  CE")
+        print("cycle  discharge [mAh/g]  charge [mAh/g]  CE      " + "  ".join(h for h, *_ in degradation))
         for row in result.cycles:
             ce = row["coulombic_efficiency"]
+            values = "  ".join(f"{'-':>{len(h)}s}" if name not in row else f"{row[name] * factor:{len(h)}{fmt}}"
+                               for h, name, factor, fmt in degradation)
             print(f"{row['cycle']:5d}  {row['discharge_capacity_mAh_g']:17.1f}  "
-                  f"{row['charge_capacity_mAh_g']:14.1f}  {'-' if ce is None else f'{ce:.4f}'}")
+                  f"{row['charge_capacity_mAh_g']:14.1f}  {'-' if ce is None else f'{ce:.4f}':6s}  {values}")
     if failure is not None:
         raise failure
 

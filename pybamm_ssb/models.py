@@ -24,6 +24,23 @@ Package options
     area, mean 1, spread "Lithium interface conductance spread"): a poorly stacked cell
     carries its current unevenly, and its worst-contacted regions strand their capacity
     first as the films grow (submodels/interface_regions.py).
+
+Degradation summary variables
+-----------------------------
+``solution.summary_variables`` (values at each cycle's end, and "Change in ...") carry the
+package's mechanisms (submodels/degradation_summary.py). PyBaMM's names where the meaning is
+the same: "Loss of lithium to negative SEI [mol]" and "Loss of capacity to negative SEI
+[A.h]" (the anode interphase's lithium), "Total lithium lost to side reactions [mol]",
+"Loss of active material in positive electrode [%]" (100 (1 - cathode contact fraction)),
+"Loss of lithium due to loss of active material in positive electrode [mol]", "Total
+lithium in negative electrode [mol]" (the foil), "Total lithium [mol]" and "Total lithium
+lost [mol]" (foil included). "Loss of lithium to positive SEI [mol]" stays 0: the CEI takes
+no lithium. The package's own: "Cathode interphase charge [A.h]" (the CEI's side charge,
+which lowers the Coulombic efficiency), "Cathode contact fraction", "Area-averaged lithium
+metal interface contact fraction", "Area-averaged anode interphase thickness [m]",
+"Area-averaged cathode interphase thickness [m]", "Parallel anode interphase resistance
+[Ohm.m2]", "Parallel cathode interphase resistance [Ohm.m2]" (the regions' films in
+parallel) and "Interfacial resistance [Ohm.m2]".
 """
 
 import pybamm
@@ -116,7 +133,7 @@ class SolidStateMixin:
             self.submodels["anode interphase"] = submodels.AnodeInterphase(self.param, self.options)
             self.submodels["cathode interphase"] = submodels.CathodeInterphase(self.param, self.options)
             self.submodels["positive primary sei"] = submodels.CathodeInterphaseCurrent(self.param, self.options)
-            self.submodels["cathode interphase charge"] = submodels.CathodeInterphaseCharge(self.param, self.options)
+            self.submodels["cathode interphase charge"] = submodels.CathodeInterphaseCharge(self.param, options=self.options)
         self.submodels["lithium metal thickness"] = submodels.LithiumMetalThickness(
             self.param, self.options, interphase_consumption=bool(films)
         )
