@@ -4,6 +4,7 @@ from .cells import ComposedCell, compose_cell
 from .errors import PybammSsbError
 from .experiments import ProtocolError
 from .models import SolidStateDFN, SolidStateSPMe
+from .option_warnings import MissingOptionWarning
 from .provenance import ParameterFileError
 from .registry import (
     UnknownCellError,
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ComposedCell",
+    "MissingOptionWarning",
     "ParameterError",
     "ParameterFileError",
     "ProtocolError",

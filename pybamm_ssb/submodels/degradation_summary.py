@@ -122,7 +122,6 @@ class CathodeInterphaseCharge(pybamm.BaseSubModel):
     summed over the electrode area."""
 
     def get_fundamental_variables(self):
-        # scaled by the cell's capacity, so the solver resolves it like the cell's other charges
         Q = pybamm.Variable(CEI_CHARGE)
         Q.print_name = "Q_CEI"
         return {CEI_CHARGE: Q}
