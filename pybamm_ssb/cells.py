@@ -171,12 +171,11 @@ def _sintered_electrolyte(r, el, family, h, area, geometry_inputs, T_ref):
 
     Returns the lattice lithium concentration, PyBaMM's electrolyte concentration."""
     R_b = el.value("bulk_resistance_ohm")
-    sigma_tot = el.value("total_conductivity_S_cm") * 100
     if el.get("grain_boundary_resistance_ohm") is not None:
         R_gb = el.value("grain_boundary_resistance_ohm")
         gb_inputs = [(el, "grain_boundary_resistance_ohm")]
     else:
-        R_gb = h / (sigma_tot * area) - R_b
+        R_gb = h / (el.value("total_conductivity_S_cm") * 100 * area) - R_b
         gb_inputs = [(el, "total_conductivity_S_cm"), (el, "bulk_resistance_ohm")] + geometry_inputs
     Ea_b = family.value("activation_energy_bulk_eV")
     Ea_tot = el.value("activation_energy_total_eV")
@@ -307,7 +306,7 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
     el, family = load_electrolyte(refs["electrolyte"])
     ca = load_component("cathodes", refs["cathode"])
     itf = load_component("interfaces", refs["assembly"])
-    an, el, family, ca, itf = _overridden((an, el, family, ca, itf), overrides or {})
+    (an, el, family, ca, itf), overridden = _overridden((an, el, family, ca, itf), overrides or {})
     meta = {"c_rate": DEFAULT_C_RATE, **(meta or {})}
     r = _Recorder()
     T_ref = _temperatures(r, family, meta.get("temperature_C"))
@@ -326,6 +325,10 @@ def compose_cell(anode, electrolyte, cathode, assembly, *, name=None, meta=None,
 
     meta.update({"electrolyte": _meta(el, "name"), "cathode": _meta(ca, "name"), "assembly": _meta(itf, "name"),
                  "model_options": cell_options(r.values)})
+    for key, component in overridden.items():
+        if key.rpartition("/")[2] not in component.used:
+            raise ParameterFileError(f"the override of '{key}' changes nothing: this cell does not use that quantity of "
+                                     f"{component.label} (its form takes the value from other quantities)")
     name = name or "|".join(str(ref.stem if hasattr(ref, "stem") else ref) for ref in refs.values())
     return ComposedCell(name, r.values, r.provenance, meta, refs)
 
@@ -482,7 +485,8 @@ def _bookkeeping(r, layer):
 
 
 def _overridden(components, overrides):
-    """Components with ``overrides`` (quantity name -> value) applied where the name lives.
+    """Components with ``overrides`` (quantity name -> value) applied where the name lives, and
+    {override key: the component that now holds it}.
 
     A name held by both an electrolyte and its family is replaced in the electrolyte, whose
     value wins in the lookup. A name held by components of different kinds (the electrolyte's
@@ -497,11 +501,14 @@ def _overridden(components, overrides):
             raise ParameterFileError(f"'{name}' is held by {', '.join(f'{c.folder}/{c.file}' for c in holders)}: "
                                      f"say which, e.g. '{holders[-1].folder}/{name}'")
         chosen[key] = holders[0]  # an electrolyte before its family
-    result = []
+    result, holders = [], {}
     for component in components:
-        mine = {k.rpartition("/")[2]: v for k, v in overrides.items() if chosen[k] is component}
-        result.append(component.with_values(mine, "fitted", "override") if mine else component)
-    return result
+        mine = {k: v for k, v in overrides.items() if chosen[k] is component}
+        replaced = component.with_values({k.rpartition("/")[2]: v for k, v in mine.items()}, "fitted", "override") \
+            if mine else component
+        result.append(replaced)
+        holders.update(dict.fromkeys(mine, replaced))
+    return result, holders
 
 
 def _initial_lithium_contact(itf):

@@ -9,7 +9,7 @@ literature source) or fitted (estimated by this package from a named target).
 import math
 import numbers
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +23,30 @@ COMPONENT_FOLDERS = ("anodes", "electrolytes", "cathodes", "interfaces", "cells"
 
 class ParameterFileError(PybammSsbError, ValueError):
     """A parameter file is missing, malformed or lacks provenance."""
+
+
+# What a quantity's name says of its allowed values (checked in every file, registered or a
+# user's, and in every override), by the end of its name: (low, high, whether low is allowed).
+POSITIVE = ("_g_cm3", "_g_mol", "_mg_cm2", "_S_m", "_S_cm", "_m2_s", "_MPa", "_um", "_mm", "_ohm", "_ohm_cm2",
+            "_F", "_uF_cm2", "_mAh_g", "_mA_cm2", "_mol_m3", "_time_h", "_nm_cm2_uAh", "_formula_unit",
+            "initial_thickness_nm", "relative_permittivity_bulk", "creep_stress_exponent")
+NON_NEGATIVE = ("_eV", "_nm_h", "_nm2_h", "_cm2_mA", "_percent", "_spread", "_1_nm", "surface_roughness_nm",
+                "contact_loss_coefficient", "catholyte_bruggeman")
+UNIT_INTERVAL = ("fraction", "porosity", "_share_of_interfacial_resistance", "transference_number",
+                 "stoichiometry", "charge_transfer_coefficient", "oxidation_transfer_coefficient")
+
+
+def check_value(label, name, value):
+    """``value`` of quantity ``name`` (in file ``label``) is finite and inside what its name
+    allows (POSITIVE, NON_NEGATIVE, UNIT_INTERVAL); raises ParameterFileError naming both."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ParameterFileError(f"{label} quantity '{name}' must be a finite number, got {value!r}")
+    if name.endswith(POSITIVE) and value <= 0:
+        raise ParameterFileError(f"{label} quantity '{name}' must be > 0, got {value:g}")
+    if name.endswith(NON_NEGATIVE) and value < 0:
+        raise ParameterFileError(f"{label} quantity '{name}' must be >= 0, got {value:g}")
+    if any(part in name for part in UNIT_INTERVAL) and not 0 <= value <= 1:
+        raise ParameterFileError(f"{label} quantity '{name}' must lie in [0, 1], got {value:g}")
 
 
 @dataclass(frozen=True)
@@ -51,13 +75,15 @@ class Quantity:
 class Component:
     """One parameter file: its metadata and its quantities.
 
-    ``path`` is the file on disk for a user's own file, None for a registered one."""
+    ``path`` is the file on disk for a user's own file, None for a registered one; ``used``
+    collects the quantities read from it (so an override of one a cell never reads is caught)."""
 
     folder: str
     file: str
     meta: dict
     quantities: dict
     path: Path = None
+    used: set = field(default_factory=set, compare=False, repr=False)
 
     @property
     def label(self):
@@ -71,7 +97,9 @@ class Component:
 
     def __getitem__(self, name):
         try:
-            return self.quantities[name]
+            quantity = self.quantities[name]
+            self.used.add(name)
+            return quantity
         except KeyError:
             raise ParameterFileError(f"{self.label} has no quantity '{name}'") from None
 
@@ -82,15 +110,24 @@ class Component:
         return self.quantities.get(name)
 
     def with_values(self, values, kind, source):
-        """A copy with some quantities replaced (each must already exist).
+        """A copy with some quantities replaced (each must already exist), each checked like a
+        file's value and against its range; 0 for a non-negative quantity (a mechanism switched
+        off, e.g. no contact spread) is allowed below a range's low end.
 
         A value may be a ``pybamm.InputParameter``, to be given at solve time."""
         quantities = dict(self.quantities)
         for name, value in values.items():
-            self[name]  # raises for unknown names
-            if isinstance(value, numbers.Real):
+            allowed = self[name].range  # raises for unknown names
+            if isinstance(value, pybamm.InputParameter):
+                pass  # given at solve time, within the range of the fit that sets it
+            elif isinstance(value, numbers.Real) and not isinstance(value, bool):
                 value = float(value)
-            elif not isinstance(value, pybamm.InputParameter):
+                check_value(f"{self.label} (override)", name, value)
+                switched_off = value == 0 and name.endswith(NON_NEGATIVE)  # a what-if without the mechanism
+                if allowed is not None and not allowed[0] <= value <= allowed[1] and not switched_off:
+                    raise ParameterFileError(f"{self.label} (override) quantity '{name}' = {value:g} lies outside "
+                                             f"its range [{allowed[0]:g}, {allowed[1]:g}]")
+            else:
                 raise ParameterFileError(f"value of '{name}' must be a number or a pybamm.InputParameter, "
                                          f"got {value!r}")
             quantities[name] = Quantity(name, value, Provenance(kind, source), self[name].range)
@@ -155,8 +192,7 @@ def load_component(folder, reference):
         if missing:
             raise ParameterFileError(f"{component.label} quantity '{key}' lacks {sorted(missing)}")
         value = entry["value"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ParameterFileError(f"{component.label} quantity '{key}' must be a finite number, got {value!r}")
+        check_value(component.label, key, value)
         try:
             provenance = Provenance(entry["kind"], entry["source"])
         except ParameterFileError as error:

@@ -1,0 +1,59 @@
+"""Impossible values are refused when a cell is composed, naming the file, the quantity and what
+it allows: overrides (get_cell, compose_cell, resolve_cell) and users' own files alike."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from pybamm_ssb import compose_cell, get_cell
+from pybamm_ssb.provenance import ParameterFileError, check_value
+
+NCM = "Cui2025_NCM811_NUHS_TPW"
+SETS = Path(__file__).resolve().parents[1] / "parameter_sets"
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"electrochemically_active_fraction": 1.5}, r"'electrochemically_active_fraction' must lie in \[0, 1\], got 1.5"),
+        ({"electrochemically_active_fraction": 0.3}, r"= 0.3 lies outside its range \[0.5, 1\]"),
+        ({"interfacial_resistance_ohm": math.nan}, "'interfacial_resistance_ohm' must be a finite number"),
+        ({"interfacial_resistance_ohm": -496.0}, "'interfacial_resistance_ohm' must be > 0, got -496"),
+        ({"particle_radius_um": 0.0}, "'particle_radius_um' must be > 0, got 0"),
+        ({"foil_thickness_um": 0.0}, "'foil_thickness_um' must be > 0"),
+        ({"stack_pressure_MPa": 0.0}, "'stack_pressure_MPa' must be > 0"),
+        ({"interface_roughness_length_um": 0.0}, "'interface_roughness_length_um' must be > 0"),
+        ({"total_conductivity_S_cm": math.inf}, "'total_conductivity_S_cm' must be a finite number"),
+        ({"total_conductivity_S_cm": 0.38}, "the override of 'total_conductivity_S_cm' changes nothing"),
+        ({"anode_interphase_linear_rate_nm_h": -1.0}, "must be >= 0"),
+    ],
+)
+def test_impossible_overrides_are_refused_at_composition(override, message):
+    with pytest.raises(ParameterFileError, match=message):
+        get_cell(NCM, override)
+
+
+def test_a_mechanism_may_be_switched_off_below_its_fitted_range():
+    """0 for a non-negative quantity is a what-if without the mechanism (no contact spread), not
+    an estimate outside the fitted range; a negative one is refused."""
+    uniform = get_cell("Cui2025_LFP_CUHS_CPS", {"lithium_interface_spread_per_roughness_1_nm": 0.0})
+    assert uniform.values["Lithium interface conductance spread"] == 0
+    with pytest.raises(ParameterFileError, match="lies outside its range"):
+        get_cell("Cui2025_LFP_CUHS_CPS", {"lithium_interface_spread_per_roughness_1_nm": 0.5})
+
+
+def test_a_users_file_is_checked_by_the_same_rules(tmp_path):
+    text = (SETS / "cathodes" / "LFP_Cui2025.toml").read_text()
+    bad = tmp_path / "cathode.toml"
+    bad.write_text(text.replace("[quantities.particle_radius_um]\nvalue = 14.9", "[quantities.particle_radius_um]\nvalue = -1.0"))
+    with pytest.raises(ParameterFileError, match=r"cathode.toml quantity 'particle_radius_um' must be > 0, got -1"):
+        compose_cell("lithium_metal", "LATP_NUHS_Cui2025", str(bad), "TPW_Cui2025")
+
+
+def test_value_rules_by_name():
+    check_value("f", "catholyte_bruggeman", 0.0)  # allowed: >= 0
+    check_value("f", "anode_interphase_linear_rate_nm_h", 0.0)
+    for name, value in (("active_density_g_cm3", 0.0), ("porosity", 1.2), ("oxidation_onset_V", math.nan)):
+        with pytest.raises(ParameterFileError, match=f"'{name}'"):
+            check_value("f", name, value)
