@@ -6,7 +6,9 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
+import threading
 
 import pybamm
 
@@ -25,6 +27,24 @@ from .registry import (
 )
 from .reproduce import RATE, TARGETS, reproduce, select_targets
 from .simulate import SimulationFailed, simulate_cycling
+
+
+class UsageError(PybammSsbError, ValueError):
+    """A command-line value that cannot be used, e.g. a --plot path that cannot be written."""
+
+
+def _check_plot_path(path):
+    """A one-line error, before any solving, if ``path`` cannot be written as a figure."""
+    if path is None:
+        return
+    if os.path.isdir(path):
+        raise UsageError(f"--plot '{path}' is a directory; give a file name, e.g. '{os.path.join(path, 'plot.png')}'")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--plot '{path}': folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UsageError(f"--plot '{path}' cannot be written (permission denied)")
+
 
 CELL_HELP = "registered cell name (see `pybamm-ssb cells`) or the path of a cell file (*.toml)"
 
@@ -49,8 +69,8 @@ def _parser():
 
     sim = sub.add_parser("simulate", help="cycle a cell and report capacities")
     sim.add_argument("cell", help=CELL_HELP)
-    sim.add_argument("--experiment", nargs="+", metavar="STEP",
-                     help="PyBaMM experiment steps, e.g. 'Discharge at 0.3 mA/cm2 until 2.5 V'")
+    sim.add_argument("--experiment", nargs="+", action="extend", metavar="STEP",
+                     help="PyBaMM experiment steps, e.g. 'Discharge at 0.3 mA/cm2 until 2.5 V' (the flag may repeat)")
     sim.add_argument("--cycles", type=int, default=1)
     sim.add_argument("--temperature", type=float, default=None, metavar="DEG_C")
     sim.add_argument("--model", choices=["spme", "dfn"], default="spme")
@@ -142,6 +162,7 @@ def _provenance(args):
 
 
 def _simulate(args):
+    _check_plot_path(args.plot)
     try:
         result = simulate_cycling(resolve_cell(args.cell), steps=args.experiment, cycles=args.cycles,
                                   temperature_C=args.temperature, model=args.model, progress=True)
@@ -149,7 +170,12 @@ def _simulate(args):
     except SimulationFailed as error:
         result, failure = error.result, error
     if result is None:
+        if args.json:
+            print(json.dumps({"cell": args.cell, "temperature_C": args.temperature, "stopped": str(failure),
+                              "warnings": [], "cycles": []}, indent=2))
         raise failure
+    for warning in result.warnings:
+        print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
         from .plotting import plot_voltage_capacity
 
@@ -179,6 +205,7 @@ def _simulate(args):
 
 
 def _fit(args):
+    _check_plot_path(args.plot)
     data = read_fade_data(args.data)
     names = [name.strip() for name in args.parameters.split(",") if name.strip()]
     fixed = {}
@@ -216,6 +243,7 @@ def _fit(args):
 
 
 def _rate(args):
+    _check_plot_path(args.plot)
     try:
         rates = [float(r) for r in args.rates.split(",") if r.strip()]
     except ValueError:
@@ -275,6 +303,7 @@ def _symmetric(args):
     from .plotting import plot_symmetric
     from .symmetric import simulate_symmetric
 
+    _check_plot_path(args.plot)
     result = simulate_symmetric(resolve_cell(args.cell), args.current_density, args.hours, half_cycle_hours=args.half_cycle_hours,
                                 temperature_C=args.temperature, progress=True)
     if args.plot:
@@ -291,6 +320,7 @@ def _symmetric(args):
 def _eis(args):
     from .impedance import eis_report, format_eis_report
 
+    _check_plot_path(args.plot)
     report, spectrum, fit = eis_report(resolve_cell(args.cell), soc=args.soc, fmin=args.fmin, fmax=args.fmax,
                                        temperature_C=args.temperature, circuit=args.circuit)
     if args.plot:
@@ -304,20 +334,43 @@ COMMANDS = {"cells": _cells, "check": _check, "provenance": _provenance, "simula
             "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis}
 
 
+def _terminate(signum, frame):
+    """SIGTERM: handled as an interrupt (SIGINT's handler: a run keeps the cycles it finished)."""
+    global _received
+    _received = signum
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
+
+
+_received = signal.SIGINT  # the signal an interrupt came from (SIGTERM sets it)
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     pybamm.set_logging_level("ERROR")
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         COMMANDS[args.command](args)
         sys.stdout.flush()  # inside the try: a reader that closed the pipe is caught below
     except SimulationFailed as error:
+        sys.stdout.flush()  # the kept cycles before the error line
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
-        return 1
+        return 128 + _received if error.interrupted else 1
+    except KeyboardInterrupt:
+        print("pybamm-ssb: error: interrupted", file=sys.stderr)
+        return 128 + _received
     except PybammSsbError as error:  # bad input: a name, a file, a value, a protocol
         print(f"pybamm-ssb: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader closed the pipe (e.g. `| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -20,6 +20,10 @@ class ProtocolError(PybammSsbError, ValueError):
     """A protocol step that PyBaMM cannot read, or a malformed cycle count."""
 
 
+NEGATIVE = re.compile(r"^\s*(?P<kind>charge|discharge)\s+at\s+-\s*(?P<rest>.*)$", re.IGNORECASE)
+UNTIL_VOLTS = re.compile(r"until\s+(?P<volts>\d+(?:\.\d*)?|\.\d+)\s*V\b", re.IGNORECASE)
+
+
 def electrode_area_cm2(parameter_values):
     return parameter_values["Electrode height [m]"] * parameter_values["Electrode width [m]"] * 1e4
 
@@ -55,6 +59,15 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
     area = electrode_area_cm2(parameter_values)
     converted = [tuple(to_pybamm_step(s, area) for s in steps) for steps in cycles]
     unique = dict(zip((s for steps in cycles for s in steps), (c for conv in converted for c in conv)))
+    for original in unique:
+        negative = NEGATIVE.match(original)
+        if negative:
+            other = "Charge" if negative["kind"].lower() == "discharge" else "Discharge"
+            raise ProtocolError(
+                f"step '{original}' cannot start: its current is negative, which turns a {negative['kind'].lower()} "
+                f"into a {other.lower()}; write '{other} at {negative['rest']}' with the voltage the {other.lower()} "
+                "should reach"
+            )
     for original, step in unique.items():
         try:
             pybamm.step.string(step, period=period)
@@ -64,3 +77,23 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
                 "or 'Charge at 0.1 mA/cm2 for 1 hour'"
             ) from None
     return pybamm.Experiment(converted, period=period)
+
+
+def why_step_cannot_start(step, voltage, where):
+    """Why ``step`` ends as it starts, the cell being at ``voltage`` [V] (``where``: e.g. "as
+    assembled, at its lower cut-off")."""
+    kind = step.strip().split()[0].lower() if step.strip() else ""
+    until = UNTIL_VOLTS.search(step)
+    start = f"the cell starts it at {voltage:.3g} V ({where})"
+    if until and kind == "discharge" and float(until["volts"]) >= voltage:
+        return f"a discharge ends when the voltage falls to {until['volts']} V, but {start}"
+    if until and kind == "charge" and float(until["volts"]) <= voltage:
+        return f"a charge ends when the voltage rises to {until['volts']} V, but {start}"
+    return f"it is beyond its cut-off from its first point; {start}"
+
+
+def lengthened_step(step, hours):
+    """``step`` with an explicit duration of ``hours`` before its "until" condition, in PyBaMM's
+    syntax ("Charge at 1 A for 100 hours or until 4.2 V")."""
+    head, sep, tail = step.partition(" until ")
+    return f"{head} for {hours:g} hours or until {tail}" if sep else f"{step} for {hours:g} hours"

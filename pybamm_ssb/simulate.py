@@ -1,6 +1,8 @@
 """Cycling simulations of registered or composed cells, reported per cycle in mAh/g."""
 
+import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 
 import casadi
@@ -9,10 +11,13 @@ import pybamm
 
 from .errors import PybammSsbError
 from .experiments import (
+    ProtocolError,
     cycling_experiment,
     default_steps,
     electrode_area_cm2,
+    lengthened_step,
     protocol_experiment,
+    why_step_cannot_start,
 )
 from .models import MODELS
 from .runs import prepare_run
@@ -21,22 +26,152 @@ from .validation import ParameterError
 
 
 class SimulationFailed(PybammSsbError, RuntimeError):
-    """The solver stopped early; ``result`` keeps the cycles computed before it did."""
+    """The solver stopped early; ``result`` keeps the cycles computed before it did (None if none
+    finished). ``interrupted`` is True when the run was stopped by an interrupt (Ctrl-C)."""
 
-    def __init__(self, message, result):
+    def __init__(self, message, result, interrupted=False):
         super().__init__(message)
         self.result = result
+        self.interrupted = interrupted
+
+
+class StepCannotStart(ProtocolError):
+    """A step that cannot start from the state the cell is in (e.g. a discharge to a voltage above
+    the cell's), so that no cycle could be solved."""
+
+
+class _Interrupted(pybamm.SolverError):
+    """Raised in place of the next solver step after an interrupt: PyBaMM then stops the
+    experiment and returns what it solved, as for a solver failure."""
+
+    def __init__(self):
+        super().__init__("interrupted")
+
+
+class _Logging(pybamm.callbacks.LoggingCallback):
+    """PyBaMM's logging, without its error line: the run's SimulationFailed says why it stopped."""
+
+    def on_experiment_error(self, logs):
+        pass
 
 
 class ProgressCallback(pybamm.callbacks.Callback):
-    """Reports each cycle on a stream (stderr by default), so long runs show progress."""
+    """Reports each solved cycle, "cycle n/N", on a stream (stderr by default), so long runs show
+    progress. A cycle that PyBaMM starts but does not finish (a failed or skipped step) is not
+    reported."""
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
+        self.failed = False
 
     def on_cycle_start(self, logs):
-        cycle, total = logs["cycle number"]
-        print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
+        self.failed = False
+
+    def on_experiment_error(self, logs):
+        self.failed = True
+
+    def on_experiment_infeasible_event(self, logs):  # a step ended early: its cycle counts if it was the last
+        step, steps = logs["step number"]
+        self.failed = self.failed or step < steps
+
+    def on_experiment_infeasible_time(self, logs):
+        self.on_experiment_infeasible_event(logs)
+
+    def on_cycle_end(self, logs):
+        if not self.failed:
+            cycle, total = logs["cycle number"]
+            print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
+
+
+class _RunMonitor(ProgressCallback):
+    """Follows a run: the cycles it finished, why it stopped, the steps that ran out on PyBaMM's
+    default duration; and, after an interrupt, makes the next solver step stop the run."""
+
+    def __init__(self, simulation, protocol, stream=None, progress=False):
+        super().__init__(stream)
+        self.simulation, self.protocol, self.progress = simulation, protocol, progress
+        self.finished, self.started, self.stopped, self.warnings = 0, 0, None, []
+        self.interrupted = False
+
+    def _step(self, logs):
+        cycle, step = logs["cycle number"][0], logs["step number"][0]
+        return self.protocol[cycle - 1][step - 1], cycle
+
+    def on_cycle_start(self, logs):
+        super().on_cycle_start(logs)
+        self.started = logs["cycle number"][0]
+        simulation = self.simulation
+        solvers = [getattr(simulation, "_built_experiment_solver", None),
+                   *getattr(simulation, "steps_to_built_solvers", {}).values()]
+        for solver in solvers:
+            if solver is not None and not hasattr(solver, "_ssb_unchecked_step"):
+                solver._ssb_unchecked_step = solver.step
+                solver.step = _checked_step(solver)
+            if solver is not None:
+                solver._ssb_monitor = self
+
+    def on_experiment_error(self, logs):
+        super().on_experiment_error(logs)
+        step, cycle = self._step(logs)
+        if isinstance(logs["error"], _Interrupted):
+            self.stopped = "interrupted"
+        else:
+            message = str(logs["error"]).strip().splitlines()[0] if str(logs["error"]).strip() else "solver error"
+            self.stopped = f"the solver failed in cycle {cycle}, step '{step}': {message}"
+
+    def on_experiment_infeasible_event(self, logs):
+        super().on_experiment_infeasible_event(logs)
+        step, cycle = self._step(logs)
+        self.stopped = f"cycle {cycle}, step '{step}' ended on {logs['termination']} instead of its own end"
+
+    def on_experiment_infeasible_time(self, logs):
+        ProgressCallback.on_experiment_infeasible_event(self, logs)
+        step, cycle = self._step(logs)
+        hours = logs["step duration"] / 3600
+        self.warnings.append(
+            f"step '{step}' (cycle {cycle}) ran for PyBaMM's default {hours:g} hours without reaching its end; "
+            f"to lengthen it give a duration, e.g. '{lengthened_step(step, 4 * hours)}'"
+        )
+        self.stopped = f"step '{step}' of cycle {cycle} did not end within PyBaMM's default {hours:g} hours"
+
+    def on_cycle_end(self, logs):
+        if not self.failed:
+            self.finished += 1
+            if self.progress:
+                super().on_cycle_end(logs)
+
+
+def _checked_step(solver):
+    def step(*args, **kwargs):
+        monitor = getattr(solver, "_ssb_monitor", None)
+        if monitor is not None and monitor.interrupted:
+            raise _Interrupted()
+        return solver._ssb_unchecked_step(*args, **kwargs)
+
+    return step
+
+
+class _DeferredInterrupt:
+    """While a run solves (in the main thread): a first SIGINT asks the run to stop after the
+    current solver step, keeping what it solved; a second raises KeyboardInterrupt at once."""
+
+    def __init__(self, monitor):
+        self.monitor, self.previous = monitor, None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.monitor.interrupted:
+            raise KeyboardInterrupt
+        self.monitor.interrupted = True
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
 
 
 @dataclass
@@ -50,9 +185,12 @@ class CyclingResult:
     active_mass_g: float
     cycles: list = field(default_factory=list)
     parameter_values: pybamm.ParameterValues = None
+    stopped: str = None  # why the run stopped early; None when it finished
+    warnings: list = field(default_factory=list)
 
     def as_dict(self):
-        return {"cell": self.cell, "temperature_C": self.temperature_C, "cycles": self.cycles}
+        return {"cell": self.cell, "temperature_C": self.temperature_C, "stopped": self.stopped,
+                "warnings": self.warnings, "cycles": self.cycles}
 
 
 def active_mass_g(parameter_values):
@@ -199,10 +337,12 @@ class CyclingSimulation:
         if protocol is not None:
             experiment = protocol_experiment(values, protocol)
             cycles = len(protocol)
+            self.protocol = [list(steps) for steps in protocol]
         else:
             if steps is None:
                 steps = default_steps(values, setup.cell.meta["c_rate"])
             experiment = cycling_experiment(values, list(steps), cycles)
+            self.protocol = [list(steps)] * cycles
         self.cell, self.cycles, self.temperature_C, self.values = setup.name, cycles, setup.temperature_C, values
         self.simulation = pybamm.Simulation(
             MODELS[model](setup.options),
@@ -212,19 +352,54 @@ class CyclingSimulation:
         )
 
     def solve(self, inputs=None, progress=False):
-        """CyclingResult of one run; SimulationFailed (holding what finished) if it stops early."""
-        callbacks = [ProgressCallback()] if progress else []
+        """CyclingResult of one run; SimulationFailed (holding the cycles that finished) if it
+        stops early or is interrupted (SIGINT: the run stops after the solver step under way);
+        StepCannotStart if the first cycle cannot start. ``result.warnings`` names the steps
+        that ran out on PyBaMM's default duration."""
+        monitor = _RunMonitor(self.simulation, self.protocol, progress=progress)
+        total = self.cycles
         try:
-            solution = self.simulation.solve(callbacks=callbacks, inputs=inputs)
+            with _DeferredInterrupt(monitor):
+                solution = self.simulation.solve(callbacks=[monitor, _Logging()], inputs=inputs)
+        except KeyboardInterrupt:
+            raise SimulationFailed(f"interrupted after {monitor.finished} of {total} cycles (none kept: interrupted "
+                                   "twice)", None, interrupted=True) from None
         except pybamm.SolverError as error:
-            raise SimulationFailed(f"the solver stopped before a cycle could be kept: {error}", None) from error
+            if monitor.interrupted:
+                raise SimulationFailed(f"interrupted after 0 of {total} cycles", None, interrupted=True) from None
+            if "infeasible" in str(error) and monitor.finished == 0:
+                raise StepCannotStart(self._cannot_start(1, None)) from None
+            reason = monitor.stopped or str(error).strip().splitlines()[0]
+            raise SimulationFailed(f"the solver stopped in cycle {monitor.started} of {total}, before any cycle "
+                                   f"finished: {reason}" if monitor.finished == 0 else
+                                   f"the solver stopped in cycle {monitor.started} of {total} ({reason}); "
+                                   f"the {monitor.finished} cycles before it are lost", None) from error
+        if isinstance(solution, pybamm.EmptySolution) or not getattr(solution, "cycles", None):
+            if monitor.interrupted:
+                raise SimulationFailed(f"interrupted after 0 of {total} cycles", None, interrupted=True)
+            raise StepCannotStart(self._cannot_start(1, None))
         mass = active_mass_g(self.values)
-        result = CyclingResult(self.cell, self.temperature_C, solution, mass, cycle_capacities(solution, mass),
-                               self.values)
-        finished = len([c for c in solution.cycles if c is not None])
-        stopped_normally = str(solution.termination).startswith(("event", "final time"))
-        if finished < self.cycles or not stopped_normally:
-            raise SimulationFailed(
-                f"solver stopped after {finished} of {self.cycles} cycles ({solution.termination})", result
-            )
+        rows = cycle_capacities(solution, mass)[:monitor.finished]
+        result = CyclingResult(self.cell, self.temperature_C, solution, mass, rows, self.values,
+                               warnings=list(monitor.warnings))
+        finished = len(rows)
+        if finished < total:
+            if monitor.interrupted:
+                result.stopped = f"interrupted after {finished} of {total} cycles"
+                raise SimulationFailed(result.stopped, result, interrupted=True)
+            if monitor.stopped is None and monitor.started > finished:
+                monitor.stopped = self._cannot_start(finished + 1, solution)
+            reason = monitor.stopped or f"{solution.termination}"
+            result.stopped = f"stopped after {finished} of {total} cycles: {reason}"
+            raise SimulationFailed(result.stopped, result)
         return result
+
+    def _cannot_start(self, cycle, solution):
+        """Why cycle ``cycle`` (1-based) cannot start: its first step, and the voltage the cell
+        starts it at (the lower cut-off for a cell as assembled)."""
+        step = self.protocol[cycle - 1][0]
+        if solution is None or isinstance(solution, pybamm.EmptySolution):
+            voltage, where = self.values["Lower voltage cut-off [V]"], "as assembled, at its lower cut-off"
+        else:
+            voltage, where = float(solution["Voltage [V]"].entries[-1]), f"at the end of cycle {cycle - 1}"
+        return f"step '{step}' of cycle {cycle} cannot start: {why_step_cannot_start(step, voltage, where)}"
