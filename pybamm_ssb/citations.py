@@ -11,10 +11,9 @@ every cell's values carry the package's entry and that of the cell's document, s
     >>> pybamm.print_citations()   # lists pybamm-ssb and Cui et al. 2025 with PyBaMM's own
 
 The entries give only bibliographic facts as the documents print them (authors, title,
-journal, year, volume and first page where printed, DOI). The journal names are the
-abbreviations of shared/seeds/README.md. PyBaMM formats the list with ``pybtex``
-(``pip install "pybamm[cite]"``); without it ``pybamm.print_citations()`` only warns, but the
-entries are registered all the same.
+journal, year, volume and first page where printed, DOI), with the journals' usual
+abbreviations. PyBaMM formats the list with ``pybtex`` (a dependency of this package); without
+it ``pybamm.print_citations()`` only warns, but the entries are registered all the same.
 """
 
 import re
