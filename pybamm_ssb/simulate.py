@@ -55,50 +55,29 @@ class _Logging(pybamm.callbacks.LoggingCallback):
         pass
 
 
-class ProgressCallback(pybamm.callbacks.Callback):
-    """Reports each solved cycle, "cycle n/N", on a stream (stderr by default), so long runs show
-    progress. A cycle that PyBaMM starts but does not finish (a failed or skipped step) is not
-    reported."""
-
-    def __init__(self, stream=None):
-        self.stream = stream or sys.stderr
-        self.failed = False
-
-    def on_cycle_start(self, logs):
-        self.failed = False
-
-    def on_experiment_error(self, logs):
-        self.failed = True
-
-    def on_experiment_infeasible_event(self, logs):  # a step ended early: its cycle counts if it was the last
-        step, steps = logs["step number"]
-        self.failed = self.failed or step < steps
-
-    def on_experiment_infeasible_time(self, logs):
-        self.on_experiment_infeasible_event(logs)
-
-    def on_cycle_end(self, logs):
-        if not self.failed:
-            cycle, total = logs["cycle number"]
-            print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
-
-
-class _RunMonitor(ProgressCallback):
+class _RunMonitor(pybamm.callbacks.Callback):
     """Follows a run: the cycles it finished, why it stopped, the steps that ran out on PyBaMM's
-    default duration; and, after an interrupt, makes the next solver step stop the run."""
+    default duration; and, after an interrupt, makes the next solver step stop the run. With
+    ``progress`` it reports each solved cycle, "cycle n/N", on ``stream`` (stderr by default); a
+    cycle that PyBaMM starts but does not finish (a failed or skipped step) is not reported."""
 
     def __init__(self, simulation, protocol, stream=None, progress=False):
-        super().__init__(stream)
         self.simulation, self.protocol, self.progress = simulation, protocol, progress
+        self.stream = stream or sys.stderr
         self.finished, self.started, self.stopped, self.warnings = 0, 0, None, []
-        self.interrupted = False
+        self.failed = self.interrupted = False
 
     def _step(self, logs):
         cycle, step = logs["cycle number"][0], logs["step number"][0]
         return self.protocol[cycle - 1][step - 1], cycle
 
+    def _ended_early(self, logs):
+        """A step ended before its own end: its cycle still counts if it was the cycle's last step."""
+        step, steps = logs["step number"]
+        self.failed = self.failed or step < steps
+
     def on_cycle_start(self, logs):
-        super().on_cycle_start(logs)
+        self.failed = False
         self.started = logs["cycle number"][0]
         simulation = self.simulation
         solvers = [getattr(simulation, "_built_experiment_solver", None),
@@ -111,7 +90,7 @@ class _RunMonitor(ProgressCallback):
                 solver._ssb_monitor = self
 
     def on_experiment_error(self, logs):
-        super().on_experiment_error(logs)
+        self.failed = True
         step, cycle = self._step(logs)
         if isinstance(logs["error"], _Interrupted):
             self.stopped = "interrupted"
@@ -120,12 +99,12 @@ class _RunMonitor(ProgressCallback):
             self.stopped = f"the solver failed in cycle {cycle}, step '{step}': {message}"
 
     def on_experiment_infeasible_event(self, logs):
-        super().on_experiment_infeasible_event(logs)
+        self._ended_early(logs)
         step, cycle = self._step(logs)
         self.stopped = f"cycle {cycle}, step '{step}' ended on {logs['termination']} instead of its own end"
 
     def on_experiment_infeasible_time(self, logs):
-        ProgressCallback.on_experiment_infeasible_event(self, logs)
+        self._ended_early(logs)
         step, cycle = self._step(logs)
         hours = logs["step duration"] / 3600
         self.warnings.append(
@@ -138,7 +117,8 @@ class _RunMonitor(ProgressCallback):
         if not self.failed:
             self.finished += 1
             if self.progress:
-                super().on_cycle_end(logs)
+                cycle, total = logs["cycle number"]
+                print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
 
 
 def _checked_step(solver):
