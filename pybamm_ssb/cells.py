@@ -67,8 +67,7 @@ class ComposedCell:
             return self.copy()
         if not self.components:
             raise ParameterFileError(f"cell '{self.name}' was not composed from component files: it takes no overrides")
-        meta = {k: v for k, v in self.meta.items() if k not in ("electrolyte", "cathode", "assembly", "model_options")}
-        return compose_cell(**self.components, name=self.name, meta=meta, overrides=overrides)
+        return compose_cell(**self.components, name=self.name, meta=self.meta, overrides=overrides)
 
 
 class _Recorder:
