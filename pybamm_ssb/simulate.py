@@ -65,7 +65,17 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.simulation, self.protocol, self.progress = simulation, protocol, progress
         self.stream = stream or sys.stderr
         self.finished, self.started, self.stopped, self.warnings = 0, 0, None, []
-        self.failed = self.interrupted = False
+        self.failed = self.interrupted = self.halted = False
+        simulation._check_infeasible_steps = self._infeasible_cycle
+
+    def _infeasible_cycle(self, steps, step, step_str, cycle_num):
+        """When no step of a cycle can start, PyBaMM raises and the cycles before it are lost.
+        From the second cycle on the run stops there instead (the next solver step halts it, as
+        an interrupt does), keeping them; the first cycle is PyBaMM's to refuse."""
+        if cycle_num == 1:
+            return pybamm.Simulation._check_infeasible_steps(self.simulation, steps, step, step_str, cycle_num)
+        self.halted = True
+        return True
 
     def _step(self, logs):
         cycle, step = logs["cycle number"][0], logs["step number"][0]
@@ -93,7 +103,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.failed = True
         step, cycle = self._step(logs)
         if isinstance(logs["error"], _Interrupted):
-            self.stopped = "interrupted"
+            self.stopped = None if self.halted else "interrupted"
         else:
             message = str(logs["error"]).strip().splitlines()[0] if str(logs["error"]).strip() else "solver error"
             self.stopped = f"the solver failed in cycle {cycle}, step '{step}': {message}"
@@ -124,7 +134,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
 def _checked_step(solver):
     def step(*args, **kwargs):
         monitor = getattr(solver, "_ssb_monitor", None)
-        if monitor is not None and monitor.interrupted:
+        if monitor is not None and (monitor.interrupted or monitor.halted):
             raise _Interrupted()
         return solver._ssb_unchecked_step(*args, **kwargs)
 

@@ -143,3 +143,15 @@ def test_a_step_ending_on_the_default_duration_is_reported(capsys):
     assert out.err.strip().splitlines()[-1] == (f"pybamm-ssb: error: stopped after 1 of 2 cycles: step '{step}' of "
                                                 "cycle 1 did not end within PyBaMM's default 24 hours")
     assert "cycle 1/2" in out.err and "cycle 2/2" not in out.err
+
+
+def test_a_later_cycle_that_cannot_start_keeps_the_cycles_before_it():
+    """PyBaMM raises when no step of a cycle can start ("All steps in the cycle ... are infeasible"),
+    which would lose the finished cycles; the run stops there instead and keeps them."""
+    protocol = [SHORT, ["Discharge at 1C until 3.0 V", "Discharge at 1C until 2.9 V"], SHORT]
+    with pytest.raises(SimulationFailed) as failure:
+        simulate_cycling(LFP, protocol=protocol)
+    result = failure.value.result
+    assert len(result.cycles) == 1 and result.cycles[0]["discharge_capacity_mAh_g"] > 50
+    assert result.stopped.startswith("stopped after 1 of 3 cycles: step 'Discharge at 1C until 3.0 V' of cycle 2 cannot start")
+    assert "at the end of cycle 1" in result.stopped
