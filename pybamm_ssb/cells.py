@@ -24,6 +24,7 @@ import pybamm
 from . import functions, ocp, volume_change
 from .cell_options import VOIDS_FILLED, cell_options
 from .citations import cell_citations
+from .errors import did_you_mean
 from .provenance import (
     Component,
     ParameterFileError,
@@ -495,7 +496,8 @@ def _overridden(components, overrides):
         folder, _, name = key.rpartition("/")
         holders = [c for c in components if name in c.quantities and folder in ("", c.folder)]
         if not holders:
-            raise ParameterFileError(f"no component of this cell has quantity '{key}'")
+            known = {q for c in components for q in c.quantities}
+            raise ParameterFileError(f"no component of this cell has quantity '{key}'{did_you_mean(name, known)}")
         if len({c.folder for c in holders}) > 1:
             raise ParameterFileError(f"'{name}' is held by {', '.join(f'{c.folder}/{c.file}' for c in holders)}: "
                                      f"say which, e.g. '{holders[-1].folder}/{name}'")

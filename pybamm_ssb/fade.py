@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pybamm
 
+from .errors import did_you_mean
 from .experiments import default_steps
 from .registry import load_cell_components, resolve_cell
 from .simulate import CyclingSimulation
+from .validation import ParameterError
 
 # short name -> (parameter-file quantity, unit)
 FITTABLE = {
@@ -28,6 +30,7 @@ FITTABLE = {
     "lithium_interface_spread": ("lithium_interface_spread_per_roughness_1_nm", "1/nm"),
 }
 KEPT_BUILDS = 4  # built models a FadeSimulator keeps
+CURVE_POINTS = 500  # output points of a whole discharge at the protocol's C-rate, in cycles whose curve is wanted
 OHM_M2_TO_OHM_CM2 = 1e4
 
 
@@ -70,23 +73,39 @@ def fit_parameters(cell):
     return found
 
 
-def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme"):
+def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme",
+                  curve_cycles=()):
     """Cycle ``cell`` ``cycles`` times with its document protocol, ``parameters`` (short name ->
-    value in file units) replaced; returns capacities and interfacial resistance per cycle."""
-    run = _fade_run(cell, cycles, parameters or {}, c_rate, temperature_C, model)
+    value in file units) replaced; returns capacities and interfacial resistance per cycle. The
+    discharges of ``curve_cycles`` are output finely (``curve_protocol``), for their voltage curves."""
+    run = _fade_run(cell, cycles, parameters or {}, c_rate, temperature_C, model, curve_cycles)
     return fade_curve(run.solve(progress=progress))
 
 
-def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model):
+def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model, curve_cycles=()):
     """The CyclingSimulation of ``simulate_fade``; parameter values may be pybamm symbols."""
     cell = resolve_cell(cell)
     allowed = fit_parameters(cell)
     unknown = set(parameters) - set(allowed)
     if unknown:
-        raise ValueError(f"unknown fit parameters {sorted(unknown)} for {cell.name}; allowed: {sorted(allowed)}")
+        first = sorted(unknown)[0]
+        raise ParameterError(f"unknown fit parameters {sorted(unknown)} for {cell.name}{did_you_mean(first, allowed)}; "
+                         f"allowed: {sorted(allowed)}")
     composed = resolve_cell(cell, {allowed[n].key: v for n, v in parameters.items()})
-    steps = default_steps(composed.values, c_rate or composed.meta["c_rate"])
-    return CyclingSimulation(composed, steps, cycles, temperature_C, model)
+    c_rate = c_rate or composed.meta["c_rate"]
+    steps = default_steps(composed.values, c_rate)
+    if not curve_cycles:
+        return CyclingSimulation(composed, steps, cycles, temperature_C, model)
+    protocol = curve_protocol(steps, cycles, curve_cycles, c_rate)
+    return CyclingSimulation(composed, cycles=cycles, temperature_C=temperature_C, model=model, protocol=protocol)
+
+
+def curve_protocol(steps, cycles, curve_cycles, c_rate):
+    """``cycles`` cycles of ``steps``; in ``curve_cycles`` the discharge is output every
+    3600 / (c_rate CURVE_POINTS) seconds instead of the experiment's period, the other cycles as usual."""
+    period = f"{3600 / (c_rate * CURVE_POINTS):g} second period"
+    fine = [f"{step} ({period})" if step.startswith("Discharge") else step for step in steps]
+    return [fine if n in curve_cycles else list(steps) for n in range(1, cycles + 1)]
 
 
 class FadeSimulator:
@@ -98,8 +117,9 @@ class FadeSimulator:
     fit over several cells or cycle counts builds each once.
     """
 
-    def __init__(self, varied):
+    def __init__(self, varied, curve_cycles=()):
         self.varied = set(varied)
+        self.curve_cycles = tuple(curve_cycles)  # cycles whose discharge is output finely (simulate_fade)
         self._built = OrderedDict()  # key -> CyclingSimulation, most recently used last
         self.last_run = None
 
@@ -113,7 +133,7 @@ class FadeSimulator:
         key = (cell.name, components, cycles, c_rate, temperature_C, model, tuple(sorted(held.items())), tuple(sorted(inputs)))
         if key not in self._built:
             symbols = {n: pybamm.InputParameter(n) for n in inputs}
-            self._built[key] = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model)
+            self._built[key] = _fade_run(cell, cycles, held | symbols, c_rate, temperature_C, model, self.curve_cycles)
             if len(self._built) > KEPT_BUILDS:
                 self._built.popitem(last=False)
         self._built.move_to_end(key)

@@ -46,6 +46,7 @@ parallel) and "Interfacial resistance [Ohm.m2]".
 import pybamm
 
 from . import citations, option_warnings, submodels
+from .errors import did_you_mean
 
 SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
@@ -73,7 +74,7 @@ def check_options(options, allowed=SSB_OPTIONS):
     chosen = {key: values[0] for key, values in allowed.items()}
     for key, value in options.items():
         if key not in allowed:
-            raise pybamm.OptionError(f"unknown option '{key}'; options are {sorted(allowed)}")
+            raise pybamm.OptionError(f"unknown option '{key}'{did_you_mean(key, allowed)}; options are {sorted(allowed)}")
         if value not in allowed[key]:
             raise pybamm.OptionError(f"option '{key}' must be one of {allowed[key]}, got '{value}'")
         chosen[key] = value

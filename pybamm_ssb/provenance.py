@@ -35,10 +35,26 @@ NON_NEGATIVE = ("_eV", "_nm_h", "_nm2_h", "_cm2_mA", "_percent", "_spread", "_1_
 UNIT_INTERVAL = ("fraction", "porosity", "_share_of_interfacial_resistance", "transference_number",
                  "stoichiometry", "charge_transfer_coefficient", "oxidation_transfer_coefficient")
 
+# What a quantity's unit says of its magnitude: (low, high, the unit a value outside most likely
+# is in). The bands hold every solid-state cell's value and leave out the same value in a unit
+# 1000 times larger or smaller (a thickness in m or mm where um is meant, a capacity in Ah/g,
+# a pressure in kPa or Pa, an energy in kJ/mol where eV is meant, a temperature in K).
+MAGNITUDES = {
+    "_1_nm": None,  # a rate per nm, not a length
+    "_um": (0.01, 1e4, "m or mm"), "_nm": (0.01, 1e5, "m or um"), "_mm": (0.1, 1e3, "m or um"),
+    "_mAh_g": (1.0, 4e3, "Ah/g"), "_mg_cm2": (0.05, 200.0, "g/cm2"), "_mA_cm2": (1e-3, 1e3, "A/cm2 or uA/cm2"),
+    "_MPa": (0.01, 1e3, "kPa, Pa or GPa"), "_ohm_cm2": (1e-3, 1e5, "mOhm cm2 or kOhm cm2"),
+    "_g_cm3": (0.1, 25.0, "kg/m3"), "_g_mol": (1.0, 5e3, "kg/mol"), "_eV": (0.0, 3.0, "kJ/mol or meV"),
+    "temperature_C": (-100.0, 200.0, "K"), "temperature_min_C": (-100.0, 200.0, "K"),
+    "temperature_max_C": (-100.0, 200.0, "K"), "_V": (0.0, 10.0, "mV"), "_uF_cm2": (1e-3, 1e5, "F/cm2 or nF/cm2"),
+    "_mol_m3": (10.0, 1e6, "mol/L"), "_time_h": (1e-3, 1e6, "s"),
+}
+
 
 def check_value(label, name, value):
-    """``value`` of quantity ``name`` (in file ``label``) is finite and inside what its name
-    allows (POSITIVE, NON_NEGATIVE, UNIT_INTERVAL); raises ParameterFileError naming both."""
+    """``value`` of quantity ``name`` (in file ``label``) is finite, inside what its name
+    allows (POSITIVE, NON_NEGATIVE, UNIT_INTERVAL) and of a magnitude its unit allows
+    (MAGNITUDES); raises ParameterFileError naming both."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ParameterFileError(f"{label} quantity '{name}' must be a finite number, got {value!r}")
     if name.endswith(POSITIVE) and value <= 0:
@@ -47,6 +63,10 @@ def check_value(label, name, value):
         raise ParameterFileError(f"{label} quantity '{name}' must be >= 0, got {value:g}")
     if any(part in name for part in UNIT_INTERVAL) and not 0 <= value <= 1:
         raise ParameterFileError(f"{label} quantity '{name}' must lie in [0, 1], got {value:g}")
+    rule = next((rule for suffix, rule in MAGNITUDES.items() if name.endswith(suffix)), None)
+    if rule is not None and not rule[0] <= value <= rule[1]:
+        raise ParameterFileError(f"{label} quantity '{name}' = {value:g} lies outside {rule[0]:g}-{rule[1]:g}, the "
+                                 f"plausible values in its unit: is it given in {rule[2]}?")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .cells import COMPONENT_KINDS, ComposedCell, compose_cell, load_electrolyte
 from .citations import entry_key
-from .errors import PybammSsbError
+from .errors import PybammSsbError, did_you_mean
 from .provenance import (
     KINDS,
     ParameterFileError,
@@ -55,7 +55,10 @@ def cell_names():
 def _cell_spec(reference):
     """The checked contents of a cell file (a registered name or a path) and its path."""
     if not is_path(reference) and reference not in cell_names():
-        raise UnknownCellError(f"unknown cell '{reference}'; known cells: {', '.join(cell_names())} "
+        names = cell_names()
+        known = f"`pybamm-ssb cells` lists all {len(names)}" if did_you_mean(reference, names) else \
+            f"known cells: {', '.join(names)}"
+        raise UnknownCellError(f"unknown cell '{reference}'{did_you_mean(reference, names)}; {known} "
                                "(or give the path of a cell file, *.toml)")
     spec, path = read_toml("cells", reference)
     label = str(path) if path is not None else f"cells/{reference}.toml"

@@ -2,12 +2,14 @@
 it allows: overrides (get_cell, compose_cell, resolve_cell) and users' own files alike."""
 
 import math
+import re
 from pathlib import Path
 
 import pytest
 
 from pybamm_ssb import compose_cell, get_cell
 from pybamm_ssb.provenance import ParameterFileError, check_value
+from pybamm_ssb.registry import cell_names, check_file
 
 NCM = "Cui2025_NCM811_NUHS_TPW"
 SETS = Path(__file__).resolve().parents[1] / "parameter_sets"
@@ -57,3 +59,25 @@ def test_value_rules_by_name():
     for name, value in (("active_density_g_cm3", 0.0), ("porosity", 1.2), ("oxidation_onset_V", math.nan)):
         with pytest.raises(ParameterFileError, match=f"'{name}'"):
             check_value("f", name, value)
+
+
+@pytest.mark.parametrize(
+    "cell, override, unit",
+    [
+        ("Cui2025_LFP_CUHS_CPS", {"particle_radius_um": 14.9e-6}, "m or mm"),  # a radius in m where um is meant
+        ("Cui2025_LFP_CUHS_CPS", {"stack_pressure_MPa": 1e6}, "kPa, Pa or GPa"),  # 1 MPa in Pa
+        ("Cui2025_LFP_CUHS_CPS", {"anode_activation_energy_eV": 33.8}, "kJ/mol or meV"),  # 0.35 eV in kJ/mol
+        ("Chu2024_LLZO_HF", {"interfacial_resistance_ohm_cm2": 254e3}, "mOhm cm2 or kOhm cm2"),  # in mOhm cm2
+    ],
+)
+def test_a_value_off_by_a_factor_of_1000_from_its_unit_is_refused(cell, override, unit):
+    (name, value), = override.items()
+    expected = re.escape(f"'{name}' = {value:g} lies outside") + ".*" + re.escape(f"plausible values in its unit: is it given in {unit}?")
+    with pytest.raises(ParameterFileError, match=expected):
+        get_cell(cell, override)
+
+
+def test_every_registered_and_example_value_is_inside_its_units_band():
+    for name in cell_names():
+        get_cell(name)
+    check_file(Path(__file__).parents[1] / "examples" / "my_cell.toml")

@@ -181,8 +181,14 @@ def test_cathode_loading_is_an_assumption_shared_by_variants():
 def test_unknown_names_raise_clear_errors():
     with pytest.raises(UnknownCellError, match="unknown cell 'Cui2025_XYZ'; known cells: Chu2024_LLZO_AgLiF, .*Cui2025_LFP_CHST_CPS"):
         get_cell("Cui2025_XYZ")
+    with pytest.raises(UnknownCellError, match="unknown cell 'Cui2025_LFP_NUHS_TWP' \\(did you mean 'Cui2025_LFP_NUHS_TPW'"):
+        get_cell("Cui2025_LFP_NUHS_TWP")
+    with pytest.raises(UnknownCellError, match="did you mean 'Cui2025_NCM811_NUHS_TPW'.*`pybamm-ssb cells` lists all"):
+        get_cell("cui2025_ncm811_nuhs_tpw")
     with pytest.raises(ParameterFileError, match="no cathodes file 'NCM999'"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "NCM999", "TPW_Cui2025")
+    with pytest.raises(ParameterFileError, match="quantity 'anode_interphase_rate' \\(did you mean 'anode_interphase_linear_rate_nm_h'"):
+        get_cell("Cui2025_LFP_NUHS_TPW", {"anode_interphase_rate": 1.0})
     with pytest.raises(ParameterFileError, match="no component of this cell has quantity 'radius'"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", "LFP_Cui2025", "TPW_Cui2025", overrides={"radius": 1})
 
