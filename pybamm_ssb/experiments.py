@@ -70,7 +70,7 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
             )
     for original, step in unique.items():
         try:
-            pybamm.step.string(step, period=period)
+            pybamm.step.string(step)  # a step may carry its own "(10 second period)"; the others get ``period``
         except Exception as error:  # PyBaMM raises several types for unreadable steps
             raise ProtocolError(
                 f"cannot read step '{original}': {str(error).split('For example')[0].strip()} Example: 'Discharge at 0.2C until 2.8 V' "
@@ -89,7 +89,8 @@ def why_step_cannot_start(step, voltage, where):
         return f"a discharge ends when the voltage falls to {until['volts']} V, but {start}"
     if until and kind == "charge" and float(until["volts"]) <= voltage:
         return f"a charge ends when the voltage rises to {until['volts']} V, but {start}"
-    return f"it is beyond its cut-off from its first point; {start}"
+    return (f"its first point is already beyond its cut-off: the overpotential at this current and temperature is "
+            f"larger than the voltage window leaves; {start}")
 
 
 def lengthened_step(step, hours):

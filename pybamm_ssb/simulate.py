@@ -22,6 +22,7 @@ from .experiments import (
 from .models import MODELS
 from .runs import prepare_run
 from .submodels import degradation_summary
+from .trust import cycle_ranges, flag_cycles
 from .validation import ParameterError
 
 
@@ -65,6 +66,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.simulation, self.protocol, self.progress = simulation, protocol, progress
         self.stream = stream or sys.stderr
         self.finished, self.started, self.stopped, self.warnings = 0, 0, None, []
+        self.current, self.skipped = None, {}
         self.failed = self.interrupted = self.halted = False
         simulation._check_infeasible_steps = self._infeasible_cycle
 
@@ -98,6 +100,19 @@ class _RunMonitor(pybamm.callbacks.Callback):
                 solver.step = _checked_step(solver)
             if solver is not None:
                 solver._ssb_monitor = self
+
+    def on_step_start(self, logs):
+        self.current = self._step(logs)
+
+    def skip(self):
+        """The step under way could not start (PyBaMM skips it, as an empty solution)."""
+        step, cycle = self.current
+        self.skipped.setdefault(step, []).append(cycle)
+
+    def skipped_warnings(self):
+        return [f"step '{step}' could not start in cycle{'s' if len(cycles) > 1 else ''} {cycle_ranges(cycles)} and "
+                "was skipped: its first point is already beyond its cut-off (the overpotential at this current and "
+                "temperature is larger than the voltage window leaves)" for step, cycles in self.skipped.items()]
 
     def on_experiment_error(self, logs):
         self.failed = True
@@ -136,7 +151,12 @@ def _checked_step(solver):
         monitor = getattr(solver, "_ssb_monitor", None)
         if monitor is not None and (monitor.interrupted or monitor.halted):
             raise _Interrupted()
-        return solver._ssb_unchecked_step(*args, **kwargs)
+        try:
+            return solver._ssb_unchecked_step(*args, **kwargs)
+        except pybamm.SolverError as error:
+            if monitor is not None and "non-positive at initial conditions" in str(error):
+                monitor.skip()
+            raise
 
     return step
 
@@ -370,8 +390,9 @@ class CyclingSimulation:
             raise StepCannotStart(self._cannot_start(1, None))
         mass = active_mass_g(self.values)
         rows = cycle_capacities(solution, mass)[:monitor.finished]
+        nominal = self.values["Nominal cell capacity [A.h]"] * 1e3 / mass
         result = CyclingResult(self.cell, self.temperature_C, solution, mass, rows, self.values,
-                               warnings=list(monitor.warnings))
+                               warnings=[*monitor.warnings, *monitor.skipped_warnings(), *flag_cycles(rows, nominal, self.protocol)])
         finished = len(rows)
         if finished < total:
             if monitor.interrupted:

@@ -73,9 +73,9 @@ def test_simulate_json_and_plot(tmp_path):
     first = result["cycles"][0]
     from pybamm_ssb.submodels.degradation_summary import SUMMARY_VARIABLES
 
-    capacities = {"cycle", "discharge_capacity_mAh_g", "charge_capacity_mAh_g", "coulombic_efficiency"}
+    capacities = {"cycle", "discharge_capacity_mAh_g", "charge_capacity_mAh_g", "coulombic_efficiency", "flags"}
     assert set(first) == capacities | set(SUMMARY_VARIABLES)  # a welded cell: every degradation summary
-    assert first["discharge_capacity_mAh_g"] == pytest.approx(185.9, rel=0.03)
+    assert first["discharge_capacity_mAh_g"] == pytest.approx(185.9, rel=0.03) and first["flags"] == []
     assert "cycle 2/2" in out.stderr  # progress goes to stderr
     assert plot.stat().st_size > 10_000
 
