@@ -1,6 +1,6 @@
 """Command line: ``pybamm-ssb cells``, ``check``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``,
 ``fit`` and ``reproduce``. Every command that takes a CELL takes a registered name or the path of a
-cell file (*.toml), resolved once."""
+cell file (``*.toml``), resolved once."""
 
 import argparse
 import json
@@ -12,6 +12,7 @@ import threading
 
 import pybamm
 
+from .cycler_data import FORMATS
 from .errors import PybammSsbError
 from .experiments import ProtocolError
 from .fade_data import read_fade_data
@@ -79,8 +80,11 @@ def _parser():
 
     fit = sub.add_parser("fit", help="fit degradation parameters to measured capacity fade")
     fit.add_argument("cell", help=CELL_HELP)
-    fit.add_argument("data", metavar="DATA.csv",
-                     help="columns cycle, discharge_capacity_mAh_g [, interface_resistance_ohm_cm2, c_rate, temperature_C]")
+    fit.add_argument("data", metavar="DATA",
+                     help="per-cycle CSV (columns cycle, discharge_capacity_mAh_g [, interface_resistance_ohm_cm2, c_rate, "
+                          "temperature_C]) or a cycler's time series (BDF; BioLogic, Neware, Arbin, Maccor, BaSyTec exports)")
+    fit.add_argument("--format", choices=FORMATS,
+                     help="DATA's format: fade (per-cycle CSV), bdf or a cycler's (default: from its name and columns)")
     fit.add_argument("--parameters", required=True, metavar="P1,P2",
                      help="comma-separated fit parameters (an unknown name lists the allowed ones)")
     fit.add_argument("--fixed", metavar="NAME=VALUE,...",
@@ -206,7 +210,8 @@ def _simulate(args):
 
 def _fit(args):
     _check_plot_path(args.plot)
-    data = read_fade_data(args.data)
+    cell = resolve_cell(args.cell)
+    data = read_fade_data(args.data, cell=cell, format=args.format)
     names = [name.strip() for name in args.parameters.split(",") if name.strip()]
     fixed = {}
     for item in [part.strip() for part in (args.fixed or "").split(",") if part.strip()]:
@@ -218,7 +223,7 @@ def _fit(args):
         if not name or name in fixed or number is None:
             raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
         fixed[name] = number
-    result = fit_fade(resolve_cell(args.cell), data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
+    result = fit_fade(cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
                       model=args.model)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
@@ -323,6 +328,8 @@ def _eis(args):
     _check_plot_path(args.plot)
     report, spectrum, fit = eis_report(resolve_cell(args.cell), soc=args.soc, fmin=args.fmin, fmax=args.fmax,
                                        temperature_C=args.temperature, circuit=args.circuit)
+    for warning in report["warnings"]:
+        print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
         from .nyquist import plot_nyquist
 

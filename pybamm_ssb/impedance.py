@@ -276,7 +276,39 @@ def eis_report(cell, soc=0.5, fmin=None, fmax=None, points_per_decade=10, temper
         "li_contact_regions": len(_region_contact_factors(values)),
         "li_contact_spread": float(values["Lithium interface conductance spread"]),
     }
+    report["warnings"] = eis_warnings(report)
     return report, spectrum, fit
+
+
+SOC_EDGE = 0.05  # within this of 0 or 1 the cathode's stoichiometry window ends
+FIT_RMS_LIMIT = 0.05  # a circuit fit worse than this relative rms does not describe the spectrum
+INTERFACE_RATIO_LIMIT = 2.0
+
+
+def eis_warnings(report):
+    """What in an ``eis_report`` should not be trusted, one line each:
+
+    - an SOC within SOC_EDGE of 0 or 1: there the cathode's stoichiometry reaches the end of its
+      window, its exchange current j0 ~ sqrt(c (c_max - c)) tends to 0 and its OCP slope
+      steepens, so the charge-transfer and diffusion arcs are set by how close to the edge the
+      state sits, not by the cell (a linearisation about a state that a small signal crosses);
+    - a circuit fit whose relative rms exceeds FIT_RMS_LIMIT;
+    - a fitted interfacial resistance more than INTERFACE_RATIO_LIMIT times off the model's own."""
+    warnings = []
+    soc, fit, expected = report["soc"], report["fit"], report["model_elements"]
+    if not SOC_EDGE <= soc <= 1 - SOC_EDGE:
+        warnings.append(f"SOC {soc:g} is at the end of the cathode's window, where the small-signal impedance "
+                        f"depends on how close to the edge the state sits: use an SOC between {SOC_EDGE:g} and "
+                        f"{1 - SOC_EDGE:g}")
+    if fit["relative_rms"] > FIT_RMS_LIMIT:
+        warnings.append(f"the {fit['circuit']} fit misses the spectrum by {fit['relative_rms']:.1%} (relative rms): "
+                        "its elements do not describe it")
+    model = expected["anode_interface"]["R_ohm"] + expected["cathode_interface"]["R_ohm"]
+    fitted = report["interface_resistance_ohm"]
+    if model > 0 and not 1 / INTERFACE_RATIO_LIMIT <= fitted / model <= INTERFACE_RATIO_LIMIT:
+        warnings.append(f"the fitted interfacial resistance {fitted:.4g} Ohm is {fitted / model:.3g} times the "
+                        f"model's own {model:.4g} Ohm: the fit does not separate the interface arcs")
+    return warnings
 
 
 def format_eis_report(report):

@@ -9,6 +9,7 @@ an equivalent-circuit fit, returns them, with each arc at f = 1/(2 pi R C).
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -206,7 +207,9 @@ def test_cli_eis_json_and_plot(tmp_path, capsys):
     assert main(["eis", NUHS_TPW, "--soc", "0.5", "--fmin", "0.1", "--fmax", "1e6", "--json", "--plot", str(plot)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"cell", "soc", "temperature_C", "model", "area_cm2", "units", "spectrum", "fit",
-                           "interface_resistance_ohm", "model_elements", "li_contact_regions", "li_contact_spread"}
+                           "interface_resistance_ohm", "model_elements", "li_contact_regions", "li_contact_spread",
+                           "warnings"}
+    assert report["warnings"] == []  # mid-window, a good fit, the model's own interface resistance
     assert set(report["spectrum"]) == {"frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"}
     assert report["spectrum"]["frequency_Hz"][0] == pytest.approx(0.1)
     assert set(report["fit"]["elements"]) == {"bulk", "grain_boundary", "anode_interface", "cathode_interface",
@@ -214,6 +217,23 @@ def test_cli_eis_json_and_plot(tmp_path, capsys):
     assert close(report["interface_resistance_ohm"], 496.7)
     assert (report["li_contact_regions"], report["li_contact_spread"]) == (1, 0.0)  # a welded cell is uniform
     assert plot.stat().st_size > 10_000
+
+
+def test_eis_at_the_end_of_the_window_is_flagged(capsys):
+    """At SOC 0 the cathode's exchange current tends to 0: the spectrum depends on how close to the
+    edge the state sits, the circuit fit misses it and books several times the model's
+    interfacial resistance; each says so."""
+    assert main(["eis", NUHS_TPW, "--soc", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: SOC 0 is at the end of the cathode's window" in err
+    assert re.search(r"warning: the fitted interfacial resistance \S+ Ohm is \S+ times the model's own", err)
+
+
+def test_eis_warnings_name_a_bad_fit():
+    report = {"soc": 0.5, "fit": {"relative_rms": 0.12, "circuit": "cell-tlm"}, "interface_resistance_ohm": 400.0,
+              "model_elements": {"anode_interface": {"R_ohm": 300.0}, "cathode_interface": {"R_ohm": 200.0}}}
+    assert imp.eis_warnings(report) == ["the cell-tlm fit misses the spectrum by 12.0% (relative rms): its elements "
+                                        "do not describe it"]
 
 
 def test_cli_eis_bad_soc_is_an_input_error(capsys):
