@@ -21,6 +21,9 @@ class ProtocolError(PybammSsbError, ValueError):
 
 
 NEGATIVE = re.compile(r"^\s*(?P<kind>charge|discharge)\s+at\s+-\s*(?P<rest>.*)$", re.IGNORECASE)
+CURRENT = re.compile(r"^\s*(?:charge|discharge)\s+at\s+(?P<value>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+                     r"\s*(?P<unit>C|A)\b", re.IGNORECASE)
+C_RATE_MAX = 20.0  # beyond this no cell of this kind holds its voltage window: a unit slip, not a protocol
 UNTIL_VOLTS = re.compile(r"until\s+(?P<volts>\d+(?:\.\d*)?|\.\d+)\s*V\b", re.IGNORECASE)
 
 
@@ -68,7 +71,9 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
                 f"into a {other.lower()}; write '{other} at {negative['rest']}' with the voltage the {other.lower()} "
                 "should reach"
             )
+    nominal_Ah = parameter_values["Nominal cell capacity [A.h]"]
     for original, step in unique.items():
+        _check_current(original, step, nominal_Ah)
         try:
             pybamm.step.string(step)  # a step may carry its own "(10 second period)"; the others get ``period``
         except Exception as error:  # PyBaMM raises several types for unreadable steps
@@ -77,6 +82,21 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
                 "or 'Charge at 0.1 mA/cm2 for 1 hour'"
             ) from None
     return pybamm.Experiment(converted, period=period)
+
+
+def _check_current(original, step, nominal_Ah):
+    """A constant-current step (``step``: with amperes for densities) moves charge, at most
+    C_RATE_MAX times the cell's nominal capacity an hour."""
+    match = CURRENT.match(step)
+    if match is None:
+        return
+    value = float(match["value"])
+    if value == 0:
+        raise ProtocolError(f"step '{original}' has no current: to wait, write 'Rest for 1 hour'")
+    c_rate = value if match["unit"] == "C" else value / nominal_Ah
+    if c_rate > C_RATE_MAX:
+        raise ProtocolError(f"step '{original}' asks for {c_rate:.4g}C, beyond {C_RATE_MAX:g}C (1C = {1e3 * nominal_Ah:.4g} mA "
+                            "for this cell): is the current in the unit meant?")
 
 
 def why_step_cannot_start(step, voltage, where):

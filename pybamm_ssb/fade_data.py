@@ -3,7 +3,8 @@
 Columns: ``cycle`` and ``discharge_capacity_mAh_g`` (required);
 ``interface_resistance_ohm_cm2`` (optional, empty where not measured);
 ``c_rate`` and ``temperature_C`` (optional, one value for the whole test).
-Rows are counted from 1, after the header.
+Rows are counted from 1, after the header. A cycler's time series becomes the same ``FadeData``
+through ``cycler_data``.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import PybammSsbError
+from .memory import memory_bytes
 from .validation import TEMPERATURE_RANGE_C
 
 REQUIRED = ("cycle", "discharge_capacity_mAh_g")
@@ -35,8 +37,13 @@ class FadeData:
     source: str
 
 
+ROWS_LISTED = 5  # rows a message names; more are counted (a time series may have thousands)
+
+
 def _rows(mask):
-    return ", ".join(str(i + 1) for i in np.flatnonzero(mask))
+    rows = np.flatnonzero(mask) + 1
+    listed = ", ".join(str(i) for i in rows[:ROWS_LISTED])
+    return listed if len(rows) <= ROWS_LISTED else f"{listed}, ... ({len(rows)} rows)"
 
 
 def _numbers(table, column):
@@ -115,20 +122,50 @@ def _constant(table, column, low, high, low_inclusive):
     return value
 
 
-def read_fade_data(path_or_dataframe):
-    """Checked fade data from a CSV path or a ``pandas.DataFrame``; raises FadeDataError."""
+READ_MEMORY_FACTOR = 10  # a table read from text takes up to about this many times the file's size
+
+
+def _check_size(path):
+    """A file whose table would not fit in half the memory available is refused, with the estimate."""
+    size, (_, available) = path.stat().st_size, memory_bytes()
+    if available is not None and size * READ_MEMORY_FACTOR > available / 2:
+        raise FadeDataError(f"{path} ({size / 1e9:.3g} GB) would take about {size * READ_MEMORY_FACTOR / 1e9:.3g} GB to "
+                            f"read, more than half the {available / 1e9:.3g} GB available: split it, or keep the cycles "
+                            "to be fitted")
+
+
+def read_table(path_or_dataframe, what="fade data"):
+    """(table, source) of a CSV path or a ``pandas.DataFrame``, column names stripped; a missing or
+    unreadable file raises FadeDataError naming ``what`` it should hold."""
     if isinstance(path_or_dataframe, pd.DataFrame):
         table, source = path_or_dataframe, "DataFrame"
     else:
         path = Path(path_or_dataframe)
         if not path.is_file():
-            raise FadeDataError(f"fade data file not found: {path}")
+            raise FadeDataError(f"{what} file not found: {path}")
         try:
             table = pd.read_csv(path, skipinitialspace=True)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             raise FadeDataError(f"cannot read {path} as CSV: {str(error).strip()}") from None
         source = str(path)
-    table = table.rename(columns=lambda name: str(name).strip())
+    return table.rename(columns=lambda name: str(name).strip()), source
+
+
+def read_fade_data(path_or_dataframe, *, cell=None, format=None):
+    """Checked fade data from a CSV path or a ``pandas.DataFrame``; raises FadeDataError.
+
+    A path may also hold a cycler's time series: a ``format`` (``cycler_data.FORMATS``; default: found
+    from the file's name and columns) other than "fade" is read by ``cycler_data.read_cycler_data``
+    for ``cell``, whose active mass turns the charge passed into mAh/g."""
+    if not isinstance(path_or_dataframe, pd.DataFrame):
+        if Path(path_or_dataframe).is_file():
+            _check_size(Path(path_or_dataframe))
+        from .cycler_data import PER_CYCLE, detect_format, read_cycler_data  # cycler_data builds on this module
+
+        format = format or detect_format(path_or_dataframe)
+        if format != PER_CYCLE:
+            return read_cycler_data(path_or_dataframe, cell, format)
+    table, source = read_table(path_or_dataframe)
     missing = [column for column in REQUIRED if column not in table]
     if missing:
         raise FadeDataError(f"missing column '{missing[0]}'; columns found: {', '.join(table.columns) or 'none'}")

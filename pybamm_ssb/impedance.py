@@ -261,7 +261,8 @@ def eis_report(cell, soc=0.5, fmin=None, fmax=None, points_per_decade=10, temper
     if circuit is None:
         circuit = "cell-tlm" if expected["grain_boundary"]["R_ohm"] > 0 else "cell-tlm-nogb"
     fit = fit_equivalent_circuit(spectrum, circuit)
-    values = _parameter_values(cell, temperature_C)
+    setup = prepare_run(cell, temperature_C, CELL_OPTIONS)
+    values = setup.parameter_values
     report = {
         "cell": cell.name,
         "soc": float(soc),
@@ -276,7 +277,7 @@ def eis_report(cell, soc=0.5, fmin=None, fmax=None, points_per_decade=10, temper
         "li_contact_regions": len(_region_contact_factors(values)),
         "li_contact_spread": float(values["Lithium interface conductance spread"]),
     }
-    report["warnings"] = eis_warnings(report)
+    report["warnings"] = setup.warnings + eis_warnings(report)
     return report, spectrum, fit
 
 

@@ -12,14 +12,14 @@ cell file or ComposedCell), a temperature and model options into a ``RunSetup``.
   has a conductance spread), then the caller's over them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pybamm
 
 from .cell_options import cell_options
 from .cells import AS_ASSEMBLED, ComposedCell
 from .registry import resolve_cell
-from .validation import check_parameter_values, check_temperature
+from .validation import check_parameter_values, check_temperature, temperature_warnings
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class RunSetup:
     parameter_values: pybamm.ParameterValues
     temperature_C: float
     options: dict
+    warnings: list = field(default_factory=list)  # e.g. a temperature where the parameters are extrapolated
 
     @property
     def name(self):
@@ -59,4 +60,5 @@ def prepare_run(cell, temperature_C=None, model_options=None, *, parameter_value
     if AS_ASSEMBLED in values.keys() and values[initial] == charged:
         values.update({"Initial concentration in positive electrode [mol.m-3]": values[AS_ASSEMBLED]})
     check_parameter_values(values)
-    return RunSetup(cell, values, float(temperature_C), run_options(values, model_options))
+    return RunSetup(cell, values, float(temperature_C), run_options(values, model_options),
+                    temperature_warnings(temperature_C))

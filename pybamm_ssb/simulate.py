@@ -19,6 +19,7 @@ from .experiments import (
     protocol_experiment,
     why_step_cannot_start,
 )
+from .memory import memory_bytes
 from .models import MODELS
 from .runs import prepare_run
 from .submodels import degradation_summary
@@ -67,6 +68,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.stream = stream or sys.stderr
         self.finished, self.started, self.stopped, self.warnings = 0, 0, None, []
         self.current, self.skipped = None, {}
+        self.budget = _MemoryBudget(len(protocol))
         self.failed = self.interrupted = self.halted = False
         simulation._check_infeasible_steps = self._infeasible_cycle
 
@@ -118,7 +120,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.failed = True
         step, cycle = self._step(logs)
         if isinstance(logs["error"], _Interrupted):
-            self.stopped = None if self.halted else "interrupted"
+            self.stopped = self.stopped if self.halted else "interrupted"
         else:
             message = str(logs["error"]).strip().splitlines()[0] if str(logs["error"]).strip() else "solver error"
             self.stopped = f"the solver failed in cycle {cycle}, step '{step}': {message}"
@@ -141,9 +143,36 @@ class _RunMonitor(pybamm.callbacks.Callback):
     def on_cycle_end(self, logs):
         if not self.failed:
             self.finished += 1
+            self.stopped = self.stopped or self.budget.exceeded(self.finished)
+            self.halted = self.halted or self.stopped is not None
             if self.progress:
                 cycle, total = logs["cycle number"]
                 print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
+
+
+class _MemoryBudget:
+    """Projects a run's memory from what its cycles take once built: from the end of cycle 1 (the
+    model built, the solver set up) over the next ``after`` cycles. When the cycles still to come
+    would need more than ``share`` of the memory available, the run stops with the estimate
+    (keeping its finished cycles) instead of exhausting the machine."""
+
+    def __init__(self, total, after=10, share=0.8):
+        self.total, self.after, self.share, self.start = total, after, share, None
+
+    def exceeded(self, finished):
+        """Why the run must stop after ``finished`` cycles, or None."""
+        if finished == 1:
+            self.start, _ = memory_bytes()
+        if self.start is None or finished < 1 + self.after or finished >= self.total:
+            return None
+        resident, available = memory_bytes()
+        per_cycle = max(resident - self.start, 0) / (finished - 1)
+        needed = per_cycle * (self.total - finished)
+        if needed <= self.share * available:
+            return None
+        return (f"the remaining {self.total - finished} cycles would need about {needed / 1e9:.3g} GB "
+                f"({per_cycle / 1e6:.3g} MB per cycle over cycles 2-{finished}), more than "
+                f"{100 * self.share:g} % of the {available / 1e9:.3g} GB available: run fewer cycles at a time")
 
 
 def _checked_step(solver):
@@ -354,6 +383,7 @@ class CyclingSimulation:
             experiment = cycling_experiment(values, list(steps), cycles)
             self.protocol = [list(steps)] * cycles
         self.cell, self.cycles, self.temperature_C, self.values = setup.name, cycles, setup.temperature_C, values
+        self.setup_warnings = setup.warnings
         self.simulation = pybamm.Simulation(
             MODELS[model](setup.options),
             parameter_values=values,
@@ -391,8 +421,9 @@ class CyclingSimulation:
         mass = active_mass_g(self.values)
         rows = cycle_capacities(solution, mass)[:monitor.finished]
         nominal = self.values["Nominal cell capacity [A.h]"] * 1e3 / mass
-        result = CyclingResult(self.cell, self.temperature_C, solution, mass, rows, self.values,
-                               warnings=[*monitor.warnings, *monitor.skipped_warnings(), *flag_cycles(rows, nominal, self.protocol)])
+        warnings = [*self.setup_warnings, *monitor.warnings, *monitor.skipped_warnings(),
+                    *flag_cycles(rows, nominal, self.protocol)]
+        result = CyclingResult(self.cell, self.temperature_C, solution, mass, rows, self.values, warnings=warnings)
         finished = len(rows)
         if finished < total:
             if monitor.interrupted:

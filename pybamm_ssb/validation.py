@@ -33,6 +33,10 @@ POSITIVE_FUNCTIONS = {
 }
 MAY_BE_ZERO = {"Solid electrolyte grain-boundary resistance [Ohm.m2]"}
 TEMPERATURE_RANGE_C = (-50.0, 150.0)
+# Where the parameters rest on measurements: conductivities measured from -40 to 80 C (Raj et al.
+# 2023, LATP) and cells cycled at 0, 25 and 80 C (Cui et al. 2025). Outside, every rate is an
+# Arrhenius extrapolation.
+MEASURED_RANGE_C = (-40.0, 80.0)
 
 
 class ParameterError(PybammSsbError, ValueError):
@@ -46,6 +50,15 @@ def check_temperature(temperature_C):
             f"temperature must be between {low:g} and {high:g} C (lithium melts at 180.5 C), "
             f"got {temperature_C}"
         )
+
+
+def temperature_warnings(temperature_C):
+    """A one-line warning, in a list, when ``temperature_C`` lies outside MEASURED_RANGE_C."""
+    low, high = MEASURED_RANGE_C
+    if low <= temperature_C <= high:
+        return []
+    return [f"{temperature_C:g} C lies outside {low:g} to {high:g} C, where the parameters were measured: every "
+            "conductivity, resistance and rate is extrapolated by its Arrhenius law"]
 
 
 def _is_input(value):

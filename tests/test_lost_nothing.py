@@ -11,8 +11,9 @@ import time
 import pybamm
 import pytest
 
-from pybamm_ssb import SimulationFailed, simulate_cycling
+from pybamm_ssb import PybammSsbError, SimulationFailed, simulate_cycling
 from pybamm_ssb.cli import main
+from pybamm_ssb.fade_data import read_fade_data
 
 from .conftest import LFP
 
@@ -155,3 +156,28 @@ def test_a_later_cycle_that_cannot_start_keeps_the_cycles_before_it():
     assert len(result.cycles) == 1 and result.cycles[0]["discharge_capacity_mAh_g"] > 50
     assert result.stopped.startswith("stopped after 1 of 3 cycles: step 'Discharge at 1C until 3.0 V' of cycle 2 cannot start")
     assert "at the end of cycle 1" in result.stopped
+
+
+def test_a_run_that_would_exhaust_memory_stops_with_the_estimate(monkeypatch):
+    """From the end of cycle 1 to cycle 11 the run measures what a cycle takes; 0.1 GB a cycle for 989
+    more cycles is more than the 4 GB available, so it stops there and keeps the 11."""
+    calls = iter(range(10**6))
+    monkeypatch.setattr("pybamm_ssb.simulate.memory_bytes", lambda: (1e9 + 1e9 * next(calls), 4e9))  # 1 GB more by cycle 11
+    with pytest.raises(SimulationFailed) as failure:
+        simulate_cycling("Chu2024_LLZO_Cu3N", SHORT, cycles=1000)
+    result = failure.value.result
+    assert len(result.cycles) == 11
+    assert result.stopped == ("stopped after 11 of 1000 cycles: the remaining 989 cycles would need about 98.9 GB (100 MB "
+                              "per cycle over cycles 2-11), more than 80 % of the 4 GB available: run fewer cycles at a time")
+
+
+def test_a_data_file_too_large_for_memory_is_refused_with_the_estimate(tmp_path, monkeypatch):
+    data = tmp_path / "fade.csv"
+    data.write_text("cycle,discharge_capacity_mAh_g\n" + "".join(f"{n},150\n" for n in range(1, 2001)))
+    size = data.stat().st_size
+    monkeypatch.setattr("pybamm_ssb.fade_data.memory_bytes", lambda: (1e8, 15 * size))  # 10 x size > half of 15 x size
+    with pytest.raises(PybammSsbError, match=r"fade.csv \(\S+ GB\) would take about \S+ GB to read, more than half the \S+ GB "
+                                             "available: split it, or keep the cycles to be fitted"):
+        read_fade_data(data)
+    monkeypatch.setattr("pybamm_ssb.fade_data.memory_bytes", lambda: (1e8, 25 * size))
+    assert len(read_fade_data(data).cycle) == 2000
