@@ -63,6 +63,8 @@ def protocol_experiment(parameter_values, cycles, period="2 minutes"):
     converted = [tuple(to_pybamm_step(s, area) for s in steps) for steps in cycles]
     unique = dict(zip((s for steps in cycles for s in steps), (c for conv in converted for c in conv)))
     for original in unique:
+        if not original.isprintable():
+            raise ProtocolError(f"step {original!r} holds a line break or another control character: one step per string")
         negative = NEGATIVE.match(original)
         if negative:
             other = "Charge" if negative["kind"].lower() == "discharge" else "Discharge"

@@ -29,9 +29,12 @@ class ParameterFileError(PybammSsbError, ValueError):
 # user's, and in every override), by the end of its name: (low, high, whether low is allowed).
 POSITIVE = ("_g_cm3", "_g_mol", "_mg_cm2", "_S_m", "_S_cm", "_m2_s", "_MPa", "_um", "_mm", "_ohm", "_ohm_cm2",
             "_F", "_uF_cm2", "_mAh_g", "_mA_cm2", "_mol_m3", "_time_h", "_nm_cm2_uAh", "_formula_unit",
-            "initial_thickness_nm", "relative_permittivity_bulk", "creep_stress_exponent")
+            "initial_thickness_nm", "relative_permittivity_bulk", "creep_stress_exponent", "active_mass_fraction",
+            "electrochemically_active_fraction", "slurry_solid_mass_fraction",
+            "_share_of_interfacial_resistance")
 NON_NEGATIVE = ("_eV", "_nm_h", "_nm2_h", "_cm2_mA", "_percent", "_spread", "_1_nm", "surface_roughness_nm",
                 "contact_loss_coefficient", "catholyte_bruggeman")
+BELOW_ONE = ("void_fraction", "porosity", "_share_of_interfacial_resistance")  # 1 leaves no solid / no other share
 UNIT_INTERVAL = ("fraction", "porosity", "_share_of_interfacial_resistance", "transference_number",
                  "stoichiometry", "charge_transfer_coefficient", "oxidation_transfer_coefficient")
 
@@ -47,13 +50,16 @@ MAGNITUDES = {
     "_g_cm3": (0.1, 25.0, "kg/m3"), "_g_mol": (1.0, 5e3, "kg/mol"), "_eV": (0.0, 3.0, "kJ/mol or meV"),
     "temperature_C": (-100.0, 200.0, "K"), "temperature_min_C": (-100.0, 200.0, "K"),
     "temperature_max_C": (-100.0, 200.0, "K"), "_V": (0.0, 10.0, "mV"), "_uF_cm2": (1e-3, 1e5, "F/cm2 or nF/cm2"),
-    "_mol_m3": (10.0, 1e6, "mol/L"), "_time_h": (1e-3, 1e6, "s"),
+    "_mol_m3": (10.0, 1e6, "mol/L"), "_time_h": (1e-3, 1e6, "s"), "_ohm": (1e-3, 1e9, "mOhm or kOhm"),
+    "_S_cm": (1e-12, 10.0, "mS/cm or S/m"), "_S_m": (1e-14, 1e9, "S/cm or mS/cm"), "_m2_s": (1e-25, 1e-5, "cm2/s"),
+    "_F": (1e-15, 1.0, "uF or nF"),
 }
+LARGEST = 1e30  # no quantity in these files' units comes near it: beyond, a value is a typo or an overflow
 
 
 def check_value(label, name, value):
     """``value`` of quantity ``name`` (in file ``label``) is finite, inside what its name
-    allows (POSITIVE, NON_NEGATIVE, UNIT_INTERVAL) and of a magnitude its unit allows
+    allows (POSITIVE, NON_NEGATIVE, UNIT_INTERVAL, BELOW_ONE) and of a magnitude its unit allows
     (MAGNITUDES); raises ParameterFileError naming both."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ParameterFileError(f"{label} quantity '{name}' must be a finite number, got {value!r}")
@@ -63,6 +69,10 @@ def check_value(label, name, value):
         raise ParameterFileError(f"{label} quantity '{name}' must be >= 0, got {value:g}")
     if any(part in name for part in UNIT_INTERVAL) and not 0 <= value <= 1:
         raise ParameterFileError(f"{label} quantity '{name}' must lie in [0, 1], got {value:g}")
+    if name.endswith(BELOW_ONE) and value >= 1:
+        raise ParameterFileError(f"{label} quantity '{name}' must be < 1, got {value:g}")
+    if abs(value) > LARGEST:
+        raise ParameterFileError(f"{label} quantity '{name}' = {value:g} is beyond any physical value in its unit")
     rule = next((rule for suffix, rule in MAGNITUDES.items() if name.endswith(suffix)), None)
     if rule is not None and not rule[0] <= value <= rule[1]:
         raise ParameterFileError(f"{label} quantity '{name}' = {value:g} lies outside {rule[0]:g}-{rule[1]:g}, the "
