@@ -274,6 +274,9 @@ def symmetric_setup(cell, temperature_C=None, parameter_values=None):
     return setup
 
 
+MAX_HALF_CYCLES = 20_000  # about 40 min of solving on one core at 0.1 s a half-cycle
+
+
 def _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_half_cycle=3):
     i = current_density_mA_cm2
     if not isinstance(i, (int, float)) or not math.isfinite(i) or not 0 < i <= MAX_CURRENT_DENSITY_MA_CM2:
@@ -290,6 +293,9 @@ def _check_inputs(current_density_mA_cm2, hours, half_cycle_hours, points_per_ha
         raise ParameterError(f"half-cycle hours must be > 0 and <= hours ({hours:g}), got {half_cycle_hours}")
     if int(points_per_half_cycle) < 2:
         raise ParameterError(f"points per half-cycle must be >= 2, got {points_per_half_cycle}")
+    if hours / half_cycle_hours > MAX_HALF_CYCLES:
+        raise ParameterError(f"{hours:g} h of {half_cycle_hours:g} h half-cycles is {hours / half_cycle_hours:.3g} half-cycles, "
+                             f"more than {MAX_HALF_CYCLES}: run them in parts (each part solves every half-cycle)")
 
 
 OUTPUTS = ("Time [h]", "Overpotential [V]", CURRENT, "Solid electrolyte bulk overpotential [V]",

@@ -208,6 +208,7 @@ def test_cli_json_plot_and_bad_inputs(tmp_path, capsys):
         ("--current-density", "150", "--hours", "2"): "current density must be > 0 and <= 100 mA/cm2",
         ("--current-density", "0.1", "--hours", "-1"): "hours must be a finite number > 0",
         ("--current-density", "0.1", "--hours", "2", "--half-cycle-hours", "3"): "half-cycle hours must be > 0 and <= hours",
+        ("--current-density", "0.1", "--hours", "1e7"): "1e+07 h of 1 h half-cycles is 1e+07 half-cycles, more than 20000",
     }
     for args, message in bad.items():
         assert main(["symmetric", LFP, *args]) == 2
