@@ -20,5 +20,5 @@ def test_a_sample_of_the_grid_has_no_traceback():
     for row in runs:
         assert (row["reason"] is None) == (row["outcome"] == "finished"), row
         assert row["outcome"] != "stopped" or row["reason"].startswith("stopped after ")
-        assert row["cycles_kept"] == (3 if row["outcome"] == "finished" else row["cycles_kept"])
+        assert row["outcome"] != "finished" or row["cycles_kept"] == 3
     assert "[8/8]" in run.stderr  # progress
