@@ -1,5 +1,5 @@
 """Command line: ``pybamm-ssb cells``, ``check``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``,
-``fit`` and ``reproduce``. Every command that takes a CELL takes a registered name or the path of a
+``fit``, ``sweep`` and ``reproduce``. Every command that takes a CELL takes a registered name or the path of a
 cell file (``*.toml``), resolved once."""
 
 import argparse
@@ -12,11 +12,14 @@ import threading
 
 import pybamm
 
+from .curve_data import read_discharge_curves
 from .cycler_data import FORMATS
 from .errors import PybammSsbError
 from .experiments import ProtocolError
+from .extras import require
 from .fade_data import read_fade_data
 from .fitting import FitError, fit_fade
+from .posterior import PosteriorOptions
 from .provenance import KINDS
 from .rate import rate_capability
 from .registry import (
@@ -92,7 +95,21 @@ def _parser():
     fit.add_argument("--max-evaluations", type=int, metavar="N", help="stop after about N simulations")
     fit.add_argument("--model", choices=["spme", "dfn"], default="spme")
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
-    fit.add_argument("--plot", metavar="FILE.png", help="write measured and fitted fade")
+    fit.add_argument("--plot", metavar="FILE.png",
+                     help="write measured and fitted fade (and curves); with --posterior also FILE_posterior.png, a corner plot")
+    fit.add_argument("--curves", metavar="CURVES.csv",
+                     help="discharge curves to fit as well: columns cycle, capacity_mAh_g, voltage_V [, c_rate, temperature_C]")
+    fit.add_argument("--posterior", nargs="?", type=int, const=PosteriorOptions.steps, metavar="STEPS",
+                     help=f"then sample the posterior by MCMC for STEPS steps (default {PosteriorOptions.steps}; "
+                          "needs the extra 'uq'); costs walkers x STEPS simulations")
+    fit.add_argument("--walkers", type=int, metavar="N", help="MCMC walkers (default 4 per fitted parameter, at least 8)")
+    fit.add_argument("--noise", type=float, metavar="FRACTION",
+                     help="measurement noise of capacities and resistances, e.g. 0.005 (default: from the residuals)")
+    fit.add_argument("--voltage-noise", type=float, metavar="MV",
+                     help="measurement noise of the curves' voltages [mV] (default: from the residuals)")
+    fit.add_argument("--predict-cycle", type=int, metavar="N", help="band of the discharge capacity at cycle N from posterior draws")
+    fit.add_argument("--predict-samples", type=int, default=PosteriorOptions.predict_samples, metavar="N",
+                     help=f"posterior draws simulated for --predict-cycle (default {PosteriorOptions.predict_samples})")
     rate = sub.add_parser("rate", help="discharge capacity at each C-rate (the documents' rate test)")
     rate.add_argument("cell", help=CELL_HELP)
     rate.add_argument("--rates", default="0.1,0.2,0.5,1,2", metavar="R1,R2", help="comma-separated C-rates")
@@ -126,6 +143,20 @@ def _parser():
                      help="equivalent circuit to fit (default cell-tlm, or cell-tlm-nogb without grain boundaries)")
     eis.add_argument("--json", action="store_true", help="print spectrum and fit as JSON on stdout")
     eis.add_argument("--plot", metavar="FILE.png", help="write the Nyquist plot with the fitted arcs")
+    swp = sub.add_parser("sweep", help="cycle a cell at every point of a parameter grid, on a Dask cluster (extra 'sweep')")
+    swp.add_argument("cell", help=CELL_HELP)
+    swp.add_argument("--vary", action="append", required=True, metavar="NAME=V1,V2,...",
+                     help="a fit parameter or component quantity and its values (the flag may repeat, once per name)")
+    swp.add_argument("--temperature", nargs="+", action="extend", type=float, metavar="DEG_C",
+                     help="temperatures of the grid (default: the cell's own)")
+    swp.add_argument("--cycles", type=int, default=100)
+    swp.add_argument("--samples", type=int, metavar="N",
+                     help="N points of a Latin hypercube between each name's least and greatest value, instead of the full grid")
+    swp.add_argument("--seed", type=int, default=0, help="seed of --samples (default 0)")
+    swp.add_argument("--model", choices=["spme", "dfn"], default="spme")
+    swp.add_argument("--out", metavar="RESULTS.csv|.parquet", help="write a row per run and cycle")
+    swp.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    swp.add_argument("--workers", type=int, metavar="N", help="worker processes of the local cluster (default: one per core)")
     return parser
 
 
@@ -208,10 +239,27 @@ def _simulate(args):
         raise failure
 
 
+def _posterior_options(args):
+    """PosteriorOptions of the fit command's options, None without --posterior."""
+    alone = [flag for flag, value in (("--walkers", args.walkers), ("--noise", args.noise), ("--voltage-noise", args.voltage_noise),
+                                      ("--predict-cycle", args.predict_cycle)) if value is not None]
+    if args.posterior is None:
+        if alone:
+            raise UsageError(f"{alone[0]} needs --posterior")
+        return None
+    return PosteriorOptions(steps=args.posterior, walkers=args.walkers, noise_relative=args.noise,
+                            noise_voltage_mV=args.voltage_noise, predict_cycle=args.predict_cycle,
+                            predict_samples=args.predict_samples)
+
+
 def _fit(args):
     _check_plot_path(args.plot)
+    posterior = _posterior_options(args)
+    if posterior is not None and args.plot:
+        require("corner", "uq", "the corner plot of --plot")
     cell = resolve_cell(args.cell)
     data = read_fade_data(args.data, cell=cell, format=args.format)
+    curves = read_discharge_curves(args.curves) if args.curves else None
     names = [name.strip() for name in args.parameters.split(",") if name.strip()]
     fixed = {}
     for item in [part.strip() for part in (args.fixed or "").split(",") if part.strip()]:
@@ -223,18 +271,22 @@ def _fit(args):
         if not name or name in fixed or number is None:
             raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
         fixed[name] = number
-    result = fit_fade(cell, data, names, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
-                      model=args.model)
+    result = fit_fade(cell, data, names, curves=curves, posterior=posterior, fixed=fixed, max_evaluations=args.max_evaluations,
+                      progress=True, model=args.model)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
-        from .plotting import plot_fit
+        from .plotting import plot_fit, plot_posterior
 
-        plot_fit(result, data, args.plot)
+        plot_fit(result, data, args.plot, curves)
+        if result.posterior is not None:
+            root, extension = os.path.splitext(args.plot)
+            plot_posterior(result.posterior, f"{root}_posterior{extension or '.png'}")
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
         return
-    print(f"{result.cell} fitted to {data.source} ({len(data.cycle)} measured cycles)")
+    print(f"{result.cell} fitted to {data.source} ({len(data.cycle)} measured cycles)"
+          + ("" if curves is None else f" and {curves.source} ({len(curves.cycles)} discharge curves)"))
     print(f"{'parameter':32s} {'value':>11s}    {'stderr':>9s}  unit")
     for name, fitted in result.parameters.items():
         print(f"{name:32s} {fitted['value']:11.4g} +- {fitted['stderr']:9.2g}  {result.units[name]}")
@@ -243,8 +295,12 @@ def _fit(args):
     rmse = f"rmse {result.rmse_mAh_g:.3g} mAh/g"
     if result.rmse_resistance_ohm_cm2 is not None:
         rmse += f", {result.rmse_resistance_ohm_cm2:.3g} ohm cm2"
+    if result.rmse_voltage_mV is not None:
+        rmse += f", {result.rmse_voltage_mV:.3g} mV over the curves"
     print(rmse)
     print(f"{result.n_evaluations} simulations in {result.seconds:.1f} s; {result.stop_reason}")
+    if result.posterior is not None:
+        print("\n".join(result.posterior.summary_lines()))
 
 
 def _rate(args):
@@ -337,8 +393,23 @@ def _eis(args):
     print(json.dumps(report, indent=2) if args.json else format_eis_report(report))
 
 
+def _sweep(args):
+    from .sweep import parse_vary, run_summary, sweep
+
+    table = sweep(resolve_cell(args.cell), parse_vary(args.vary), temperatures=args.temperature, cycles=args.cycles,
+                  samples=args.samples, seed=args.seed, model=args.model, scheduler=args.scheduler, workers=args.workers,
+                  out=args.out)
+    capacity = "{:.1f}".format
+    print(run_summary(table).to_string(index=False, formatters={"first_mAh_g": capacity, "last_mAh_g": capacity}))
+    for run in table.drop_duplicates("run").itertuples():
+        if run.status != "finished":
+            print(f"run {run.run} {run.status}: {run.reason}")
+    if args.out:
+        print(f"wrote {len(table)} rows to {args.out}")
+
+
 COMMANDS = {"cells": _cells, "check": _check, "provenance": _provenance, "simulate": _simulate, "fit": _fit,
-            "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis}
+            "sweep": _sweep, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis}
 
 
 def _terminate(signum, frame):

@@ -76,24 +76,46 @@ def plot_fade(cell, curve, measured, split, path):
     finish_figure(fig, path)
 
 
-def plot_fit(result, data, path):
-    """Measured and fitted capacity vs cycle, and interface resistance when it was measured."""
-    panels = [("discharge_capacity_mAh_g", "Discharge capacity [mAh/g]")]
-    if data.interface_resistance_ohm_cm2 is not None:
-        panels.append(("interface_resistance_ohm_cm2", "Interface resistance [Ohm cm2]"))
-    fig = new_figure(figsize=(5.5 * len(panels), 4.5))
-    axes = fig.subplots(1, len(panels), squeeze=False)
-    for ax, (quantity, label) in zip(axes[0], panels):
+def plot_fit(result, data, path=None, curves=None):
+    """Measured and fitted capacity vs cycle, interface resistance when it was measured, and the
+    discharge curves (voltage vs capacity) when ``curves`` (curve_data.DischargeCurves) were fitted."""
+    panels = []
+    if data is not None:
+        panels.append(("discharge_capacity_mAh_g", "Discharge capacity [mAh/g]"))
+        if data.interface_resistance_ohm_cm2 is not None:
+            panels.append(("interface_resistance_ohm_cm2", "Interface resistance [Ohm cm2]"))
+    fig = new_figure(figsize=(5.5 * (len(panels) + (curves is not None)), 4.5))
+    axes = fig.subplots(1, len(panels) + (curves is not None), squeeze=False)[0]
+    for ax, (quantity, label) in zip(axes, panels):
         ax.plot(data.cycle, getattr(data, quantity), "o", color="k", mfc="none", label="measured")
         ax.plot(result.curve.cycle, getattr(result.curve, quantity), "-", color="C0", label="fitted")
         ax.set_xlabel("Cycle")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
+    if curves is not None:
+        _plot_discharge_curves(axes[-1], result.curve, curves)
     fitted = ", ".join(f"{name} = {p['value']:.3g}" for name, p in result.parameters.items())
     status = "" if result.converged else f"\nNOT CONVERGED: {result.stop_reason}"
     fig.suptitle(f"{result.cell}: {fitted}{status}", fontsize=9, color="k" if result.converged else "C3")
-    finish_figure(fig, path)
+    return finish_figure(fig, path)
+
+
+def _plot_discharge_curves(ax, curve, curves):
+    """Measured points and the fitted simulation's discharge of each measured cycle."""
+    from .fit_curves import simulated_discharge  # it reads curves with this module's step_curve
+
+    cmap = matplotlib.colormaps["viridis"].resampled(max(len(curves.cycles), 2))
+    for i, cycle in enumerate(curves.cycles):
+        capacity, voltage = curves.points[cycle]
+        ax.plot(capacity, voltage, "o", ms=3, mfc="none", color=cmap(i), label=f"cycle {cycle} measured")
+        simulated = simulated_discharge(curve, cycle)
+        if simulated is not None:
+            ax.plot(*simulated, "-", color=cmap(i), label=f"cycle {cycle} fitted")
+    ax.set_xlabel("Specific capacity [mAh/g]")
+    ax.set_ylabel("Voltage [V]")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
 
 
 def plot_rate(curve, measured=(), path=None):
@@ -141,3 +163,28 @@ def plot_symmetric(result, path=None):
                  f"{result.half_cycle_hours:g} h half-cycles, {result.temperature_C:g} °C", fontsize=9)
     ax.grid(alpha=0.3)
     return finish_figure(fig, path)
+
+
+def plot_posterior(posterior, path=None, truths=None):
+    """Corner plot of posterior samples (``corner``, in the extra ``uq``): each parameter's
+    histogram with its 2.5, 50 and 97.5 % quantiles and each pair's joint density, log axes for
+    parameters fitted in logs; ``truths`` (name -> value) are marked. The title gives the
+    prediction band, if any."""
+    from .extras import require
+
+    corner = require("corner", "uq", "the corner plot")
+    size = 2.4 * len(posterior.names) + 1.2
+    fig = new_figure(figsize=(size, size))
+    corner.corner(posterior.samples, labels=[f"{name} [{posterior.units[name]}]" for name in posterior.names],
+                  quantiles=[q / 100 for q in (2.5, 50, 97.5)], show_titles=True, title_fmt=".3g", title_kwargs={"fontsize": 8},
+                  axes_scale=["log" if log else "linear" for log in posterior.log_scale],
+                  truths=None if truths is None else [truths.get(name) for name in posterior.names], fig=fig)
+    title = f"posterior: {posterior.walkers} walkers x {posterior.steps} steps, first {posterior.burn} discarded"
+    band = posterior.prediction
+    if band is not None and "50" in band:
+        title += (f"\ncapacity at cycle {band['cycle']}: {band['50']:.4g} mAh/g "
+                  f"(95 % band {band['2.5']:.4g}-{band['97.5']:.4g}, {band['draws'] - band['failed']} draws)")
+    fig.suptitle(title, fontsize=9, y=1 + 0.3 / size, va="bottom")  # above the diagonal's titles
+    if path is not None:
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+    return fig

@@ -115,6 +115,25 @@ def test_missing_file_and_good_file(tmp_path):
 
 # --- fitter on the analytic fade law ----------------------------------------------------------
 
+def test_a_file_is_fitted_as_its_table(tmp_path):
+    data = measured()
+    path = tmp_path / "fade.csv"
+    pd.DataFrame({"cycle": data.cycle, "discharge_capacity_mAh_g": data.discharge_capacity_mAh_g}).to_csv(path, index=False)
+    from_file = fit_fade("analytic", path, ["a", "b"], simulator=analytic_fade, specs=SPECS)
+    from_table = fit_fade("analytic", read_fade_data(path), ["a", "b"], simulator=analytic_fade, specs=SPECS)
+    assert from_file.parameters == from_table.parameters
+
+
+def test_the_data_scatter_sets_what_a_misfit_is():
+    from pybamm_ssb.fitting import _misfit
+
+    cycles = np.arange(1, 41)
+    noisy = 150 - 0.1 * cycles + np.random.default_rng(0).normal(0, 0.3, cycles.size)
+    data = read_fade_data(pd.DataFrame({"cycle": cycles, "discharge_capacity_mAh_g": noisy}))
+    assert _misfit(0.35, data) == [] and _misfit(0.7, data) == []  # within 3 x scatter / the 0.5 % floor (0.73)
+    (warning,) = _misfit(1.5, data)
+    assert warning.startswith("the fit misses the data: rms residual 1.5 mAh/g against their own scatter of 0.")
+
 def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
     calls = []
 
@@ -139,7 +158,9 @@ def test_recovers_the_parameters_of_noisy_synthetic_data(tmp_path):
     summary = result.as_json()
     assert list(summary)[:4] == ["parameters", "rmse_mAh_g", "n_evaluations", "seconds"]
     assert set(summary) == {"parameters", "rmse_mAh_g", "n_evaluations", "seconds", "converged", "stop_reason",
-                            "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound", "fixed"}
+                            "residuals", "rmse_resistance_ohm_cm2", "correlation", "at_bound", "fixed", "rmse_voltage_mV",
+                            "voltage_residuals", "posterior"}
+    assert summary["rmse_voltage_mV"] is None and summary["voltage_residuals"] == [] and summary["posterior"] is None
     assert all(set(p) == {"value", "stderr"} for p in summary["parameters"].values())
     json.dumps(summary, allow_nan=False)
 
@@ -184,6 +205,8 @@ def test_bounds_starting_values_and_names_are_checked(capsys):
     data = measured()
     with pytest.raises(FitError, match="unknown fit parameter 'd'; allowed: a, b, c"):
         fit_fade("analytic", data, ["a", "d"], simulator=analytic_fade, specs=SPECS)
+    with pytest.raises(FitError, match=r"unknown fit parameter 'bb' \(did you mean 'b'\?\); allowed: a, b, c"):
+        fit_fade("analytic", data, ["a", "bb"], simulator=analytic_fade, specs=SPECS)
     with pytest.raises(FitError, match="initial a must be between 0.0001 and 0.1"):
         fit_fade("analytic", data, ["a"], initial={"a": 1.0}, simulator=analytic_fade, specs=SPECS)
     short = read_fade_data(pd.DataFrame({"cycle": [1, 2], "discharge_capacity_mAh_g": [180.0, 179.0]}))
@@ -193,7 +216,9 @@ def test_bounds_starting_values_and_names_are_checked(capsys):
     # a fade faster than the upper bound allows ends at the bound, and says so
     result = fit_fade("analytic", data, ["b"], simulator=analytic_fade, specs=SPECS | {"b": FitParameter(
         "b", "Linear fade rate [mAh.g-1]", 0.002, 1e-3, 0.01, True, "mAh/g")}, progress=True)
-    assert result.at_bound == ["b"] and "b ended at a bound" in result.warnings[-1]
+    assert result.at_bound == ["b"] and any("b ended at a bound" in w for w in result.warnings)
+    misfit = [w for w in result.warnings if w.startswith("the fit misses the data: rms residual ")]
+    assert len(misfit) == 1 and result.rmse_mAh_g > 3 * 0.005 * 150  # well above the 0.5 % noise of the data
     assert capsys.readouterr().err.count("evaluation ") == result.n_evaluations
 
 
@@ -226,7 +251,8 @@ def test_max_evaluations_stops_the_fit_and_says_so():
     result = fit_fade("analytic", measured(), ["a", "b", "c"], max_evaluations=8, simulator=analytic_fade, specs=SPECS)
     assert 4 <= result.n_evaluations <= 8
     stopped = f"stopped after {result.n_evaluations} simulations before converging (max_evaluations 8)"
-    assert result.warnings == [stopped]
+    assert result.warnings[0] == stopped  # and, stopped that early, it misses the data:
+    assert result.warnings[1].startswith("the fit misses the data: rms residual ") and len(result.warnings) == 2
     assert not result.converged and result.stop_reason == stopped
     assert result.as_json()["converged"] is False and result.as_json()["stop_reason"] == stopped
     free = fit_fade("analytic", measured(), ["a", "b", "c"], simulator=analytic_fade, specs=SPECS)
@@ -353,7 +379,7 @@ def analytic_model(monkeypatch):
     """Stands in for ``pybamm_ssb.fade`` so the command line runs the analytic fade law."""
     module = types.ModuleType("pybamm_ssb.fade")
     module.fit_parameters = lambda cell: SPECS
-    module.FadeSimulator = lambda varied: analytic_fade
+    module.FadeSimulator = lambda varied, curve_cycles=(): analytic_fade
     monkeypatch.setitem(sys.modules, "pybamm_ssb.fade", module)
 
 
