@@ -149,7 +149,7 @@ def _parser():
                      help="a fit parameter or component quantity and its values (the flag may repeat, once per name)")
     swp.add_argument("--temperature", nargs="+", action="extend", type=float, metavar="DEG_C",
                      help="temperatures of the grid (default: the cell's own)")
-    swp.add_argument("--cycles", type=int, default=100)
+    swp.add_argument("--cycles", type=int, default=100, metavar="N", help="cycles per run (default 100)")
     swp.add_argument("--samples", type=int, metavar="N",
                      help="N points of a Latin hypercube between each name's least and greatest value, instead of the full grid")
     swp.add_argument("--seed", type=int, default=0, help="seed of --samples (default 0)")
