@@ -51,9 +51,21 @@ def ncm811_msmr(sto):
     return pybamm.Interpolant(x, U, sto, name="ncm811_ocp_msmr", interpolator="cubic")
 
 
+LFP_EMPTY_STOICHIOMETRY = 1e-3  # below it the fit of Afshar et al. levels off at 3.91 V
+
+
 def lfp_afshar2017(sto):
-    """LFP OCP [V] vs Li/Li+ (Afshar et al. 2017, via PyBaMM's Prada2013 set)."""
-    return LFP_ocp_Afshar2017(sto)
+    """LFP OCP [V] vs Li/Li+ (Afshar et al. 2017, via PyBaMM's Prada2013 set), with the ideal
+    solution's term where the particle empties:
+
+        U(x) = U_Afshar(x) + (R T_298 / F) ln(x_e / min(x, x_e)),   x_e = 1e-3.
+
+    U_Afshar levels off at 3.91 V as x -> 0, so a charge at low overpotential (0.1C at 80 C) would
+    empty the particle surface before reaching a 4.0 V cut-off and drive its concentration
+    negative (where the solver fails). With the term the voltage rises without bound as the last
+    lithium leaves (4.03 V at x = 1e-5), as a solid solution's does; above x_e nothing changes."""
+    emptied = pybamm.minimum(pybamm.maximum(sto, 1e-12), LFP_EMPTY_STOICHIOMETRY)
+    return LFP_ocp_Afshar2017(sto) + pybamm.log(LFP_EMPTY_STOICHIOMETRY / emptied) / F_OVER_RT_298
 
 
 OCP_FUNCTIONS = {"ncm811_msmr": ncm811_msmr, "lfp_afshar2017": lfp_afshar2017}

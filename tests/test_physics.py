@@ -6,7 +6,7 @@ import numpy as np
 import pybamm
 import pytest
 
-from pybamm_ssb import SolidStateDFN, SolidStateSPMe, get_cell, simulate_cycling
+from pybamm_ssb import SolidStateDFN, SolidStateSPMe, get_cell, prepare_run, simulate_cycling
 from pybamm_ssb.functions import K_B_EV, R_GAS
 from pybamm_ssb.voltage_budget import LOSS_COLUMNS, voltage_losses
 
@@ -173,3 +173,24 @@ def test_voltage_losses_close_the_balance(first_cycles):
     middle = table.iloc[len(table) // 2]
     assert middle["solid electrolyte grain boundary [V]"] > 0
     assert middle["solid electrolyte bulk [V]"] > 0
+
+
+def test_the_lfp_ocp_rises_as_the_particle_empties_so_a_charge_ends_at_its_cut_off():
+    """Afshar's LFP curve levels off at 3.91 V as x -> 0: a 0.1C charge at 80 C used to empty the
+    particle surface before 4.0 V and fail in the solver (IDA_CONV_FAIL, found by benchmarks/grid.py).
+    Above x = 1e-3 the curve is Afshar's; below, the ideal-solution term lifts it past any cut-off."""
+    from pybamm.input.parameters.lithium_ion.Prada2013 import LFP_ocp_Afshar2017
+
+    from pybamm_ssb.experiments import default_steps
+    from pybamm_ssb.ocp import lfp_afshar2017
+
+    for x in (0.5, 0.01, 0.001):
+        assert float(lfp_afshar2017(pybamm.Scalar(x)).evaluate()) == pytest.approx(float(LFP_ocp_Afshar2017(pybamm.Scalar(x)).evaluate()))
+    assert float(lfp_afshar2017(pybamm.Scalar(1e-5)).evaluate()) > 4.0
+    cell = "Yang2026_LFP_PGPE_PLATP10"
+    steps = default_steps(prepare_run(cell, 80.0).parameter_values, 0.1)
+    result = simulate_cycling(cell, steps, 1, 80.0, "dfn")
+    charge = result.solution.cycles[0].steps[0]
+    assert charge["Voltage [V]"].entries[-1] == pytest.approx(4.0, abs=1e-3)
+    assert charge["X-averaged positive particle surface concentration [mol.m-3]"].entries.min() > 0
+    assert result.cycles[0]["discharge_capacity_mAh_g"] > 150
