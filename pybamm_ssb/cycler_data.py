@@ -230,12 +230,17 @@ def _read_vendor(path, format):
     return _series(table, columns, 1.0, format, str(path))
 
 
+MAX_TEST_SECONDS = 1e9
+
+
 def _series(table, columns, current_sign, format, source):
     """TimeSeries of ``table`` with its units and order checked; ``current_sign`` turns the file's
     current into PyBaMM's."""
     if len(table) < 2:
         raise FadeDataError(f"{source} needs at least 2 rows (samples), got {len(table)}")
     time = _complete(table, columns["time"])
+    _reject(columns["time"], time, ~np.isfinite(time) | (np.abs(time) > MAX_TEST_SECONDS),
+            f"hold seconds within {MAX_TEST_SECONDS:g} (about 30 years; ms perhaps? give s)")
     _reject(columns["time"], time, np.r_[False, np.diff(time) < 0], "never decrease (time since the test started)")
     if time[-1] <= time[0]:
         raise FadeDataError(f"column '{columns['time']}' must increase, every row has {time[0]:g} s")
@@ -243,9 +248,11 @@ def _series(table, columns, current_sign, format, source):
     low, high = VOLTAGE_RANGE_V
     _reject(columns["voltage"], voltage, (voltage < low) | (voltage > high), f"be between {low:g} and {high:g} V (mV perhaps? give V)")
     current = current_sign * _complete(table, columns["current"])
+    _reject(columns["current"], current, ~np.isfinite(current), "hold finite numbers")
     cycle = None
     if "cycle" in columns:
         cycle = _complete(table, columns["cycle"])
+        _reject(columns["cycle"], cycle, ~np.isfinite(cycle), "hold finite numbers")
         _reject(columns["cycle"], cycle, np.r_[False, np.diff(cycle) < 0], "never decrease")
     temperature = None
     if "ambient temperature" in columns:

@@ -52,9 +52,9 @@ MAGNITUDES = {
     "temperature_max_C": (-100.0, 200.0, "K"), "_V": (0.0, 10.0, "mV"), "_uF_cm2": (1e-3, 1e5, "F/cm2 or nF/cm2"),
     "_mol_m3": (10.0, 1e6, "mol/L"), "_time_h": (1e-3, 1e6, "s"), "_ohm": (1e-3, 1e9, "mOhm or kOhm"),
     "_S_cm": (1e-12, 10.0, "mS/cm or S/m"), "_S_m": (1e-14, 1e9, "S/cm or mS/cm"), "_m2_s": (1e-25, 1e-5, "cm2/s"),
-    "_F": (1e-15, 1.0, "uF or nF"),
+    "_F": (1e-15, 1.0, "uF or nF"), "_share_of_interfacial_resistance": (1e-3, 1.0, "percent"),
 }
-LARGEST = 1e30  # no quantity in these files' units comes near it: beyond, a value is a typo or an overflow
+LARGEST, SMALLEST = 1e30, 1e-30  # no quantity in these files' units comes near them: beyond, a typo or an overflow
 
 
 def check_value(label, name, value):
@@ -71,7 +71,7 @@ def check_value(label, name, value):
         raise ParameterFileError(f"{label} quantity '{name}' must lie in [0, 1], got {value:g}")
     if name.endswith(BELOW_ONE) and value >= 1:
         raise ParameterFileError(f"{label} quantity '{name}' must be < 1, got {value:g}")
-    if abs(value) > LARGEST:
+    if abs(value) > LARGEST or 0 < abs(value) < SMALLEST:
         raise ParameterFileError(f"{label} quantity '{name}' = {value:g} is beyond any physical value in its unit")
     rule = next((rule for suffix, rule in MAGNITUDES.items() if name.endswith(suffix)), None)
     if rule is not None and not rule[0] <= value <= rule[1]:
