@@ -213,6 +213,21 @@ def _uncertainty(chosen, solution, spread):
     return stderr, correlation, undetermined, u_stderr
 
 
+def _identifiability(names, correlation, undetermined):
+    """Warnings for the parameters these data cannot separate: a singular J^T J, or a correlation
+    beyond CORRELATION_WARNING."""
+    warnings = []
+    if undetermined.any():
+        together = ", ".join(name for name, flag in zip(names, undetermined) if flag)
+        warnings.append(f"{together} cannot be separated by these data (J^T J is singular); "
+                        "fit fewer parameters or add data")
+    for i, j in zip(*np.triu_indices(len(names), 1)):
+        if abs(correlation[i, j]) > CORRELATION_WARNING:
+            warnings.append(f"{names[i]} and {names[j]} are correlated (r = {correlation[i, j]:.3f}); "
+                            "these data hardly separate them")
+    return warnings
+
+
 MISFIT_RATIO = 3.0  # rms residual / the data's own scatter beyond which the model misses the trend
 MISFIT_FLOOR = 0.005  # ... and beyond this share of the mean capacity (a cycler's accuracy)
 
@@ -427,15 +442,7 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
 
     stderr, correlation, undetermined, u_stderr = _uncertainty(chosen, solution, objective.weights * np.array(
         [noise[GROUPS[g]] for g in objective.groups]))
-    warnings = []
-    if undetermined.any():
-        together = ", ".join(name for name, flag in zip(names, undetermined) if flag)
-        warnings.append(f"{together} cannot be separated by these data (J^T J is singular); "
-                        "fit fewer parameters or add data")
-    for i, j in zip(*np.triu_indices(len(names), 1)):
-        if abs(correlation[i, j]) > CORRELATION_WARNING:
-            warnings.append(f"{names[i]} and {names[j]} are correlated (r = {correlation[i, j]:.3f}); "
-                            "these data hardly separate them")
+    warnings = _identifiability(names, correlation, undetermined)
     converged = solution.status > 0
     reason = STOP_REASONS.get(solution.status, solution.message)
     if not converged:
