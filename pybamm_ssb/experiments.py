@@ -24,6 +24,8 @@ NEGATIVE = re.compile(r"^\s*(?P<kind>charge|discharge)\s+at\s+-\s*(?P<rest>.*)$"
 CURRENT = re.compile(r"^\s*(?:charge|discharge)\s+at\s+(?P<value>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
                      r"\s*(?P<unit>C|A)\b", re.IGNORECASE)
 C_RATE_MAX = 20.0  # beyond this no cell of this kind holds its voltage window: a unit slip, not a protocol
+BEYOND_CUT_OFF = ("its first point is already beyond its cut-off: the overpotential at this current and temperature "
+                  "is larger than the voltage window leaves")
 UNTIL_VOLTS = re.compile(r"until\s+(?P<volts>\d+(?:\.\d*)?|\.\d+)\s*V\b", re.IGNORECASE)
 
 
@@ -111,8 +113,7 @@ def why_step_cannot_start(step, voltage, where):
         return f"a discharge ends when the voltage falls to {until['volts']} V, but {start}"
     if until and kind == "charge" and float(until["volts"]) <= voltage:
         return f"a charge ends when the voltage rises to {until['volts']} V, but {start}"
-    return (f"its first point is already beyond its cut-off: the overpotential at this current and temperature is "
-            f"larger than the voltage window leaves; {start}")
+    return f"{BEYOND_CUT_OFF}; {start}"
 
 
 def lengthened_step(step, hours):

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import PybammSsbError
+from .experiments import C_RATE_MAX
 from .memory import memory_bytes
 from .validation import TEMPERATURE_RANGE_C
 
 REQUIRED = ("cycle", "discharge_capacity_mAh_g")
 CAPACITY_RANGE_MAH_G = (1.0, 400.0)
 RESISTANCE_RANGE_OHM_CM2 = (0.1, 1e5)
-C_RATE_MAX = 20.0
 
 
 class FadeDataError(PybammSsbError, ValueError):

@@ -7,12 +7,11 @@ lowest rate first.
 
 from dataclasses import dataclass
 
-from .experiments import ProtocolError
+from .experiments import C_RATE_MAX, ProtocolError
 from .registry import resolve_cell
 from .simulate import simulate_cycling
 
 DEFAULT_RATES = (0.1, 0.2, 0.5, 1.0, 2.0)
-MAX_C_RATE = 20.0
 
 
 @dataclass
@@ -33,8 +32,8 @@ class RateCurve:
 
 def check_rates(rates):
     rates = [float(r) for r in rates]
-    if not rates or any(not 0 < r <= MAX_C_RATE for r in rates):
-        raise ProtocolError(f"C-rates must lie in (0, {MAX_C_RATE:g}], got {rates}")
+    if not rates or any(not 0 < r <= C_RATE_MAX for r in rates):
+        raise ProtocolError(f"C-rates must lie in (0, {C_RATE_MAX:g}], got {rates}")
     return rates
 
 

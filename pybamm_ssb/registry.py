@@ -25,6 +25,7 @@ from pathlib import Path
 from .cells import COMPONENT_KINDS, ComposedCell, compose_cell, load_electrolyte
 from .citations import entry_key
 from .errors import PybammSsbError, did_you_mean
+from .experiments import C_RATE_MAX
 from .provenance import (
     KINDS,
     ParameterFileError,
@@ -37,7 +38,7 @@ from .validation import TEMPERATURE_RANGE_C
 
 DEFAULT_CELL = "Cui2025_NCM811_NUHS_TPW"
 OPTIONAL_TEXT = ("name", "description", "document", "citation")
-C_RATE_RANGE = (1e-3, 20.0)
+C_RATE_RANGE = (1e-3, C_RATE_MAX)
 
 
 class UnknownCellError(PybammSsbError, KeyError):

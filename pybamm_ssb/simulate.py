@@ -11,6 +11,7 @@ import pybamm
 
 from .errors import PybammSsbError
 from .experiments import (
+    BEYOND_CUT_OFF,
     ProtocolError,
     cycling_experiment,
     default_steps,
@@ -113,8 +114,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
 
     def skipped_warnings(self):
         return [f"step '{step}' could not start in cycle{'s' if len(cycles) > 1 else ''} {cycle_ranges(cycles)} and "
-                "was skipped: its first point is already beyond its cut-off (the overpotential at this current and "
-                "temperature is larger than the voltage window leaves)" for step, cycles in self.skipped.items()]
+                f"was skipped: {BEYOND_CUT_OFF}" for step, cycles in self.skipped.items()]
 
     def on_experiment_error(self, logs):
         self.failed = True
