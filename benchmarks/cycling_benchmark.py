@@ -29,8 +29,8 @@ each model does one untimed 1-cycle warm-up run, so one-off process costs (first
 the solver library, caches) fall on neither side.
 
 The ratio ours/plain of the best total and the best solve time is printed per class;
-the target is a ratio of at most 1.3. As a sanity check the last-cycle discharge
-capacity [mAh/g] of both sides is printed: they differ on purpose, because plain PyBaMM
+the target is a ratio of at most 1.1 (a pressed cell's: 1.5). As a sanity check the
+last-cycle discharge capacity [mAh/g] of both sides is printed: they differ on purpose, because plain PyBaMM
 has no grain-boundary resistance (the extra series drop makes our cell reach 2.8 V a
 little earlier).
 
@@ -65,7 +65,8 @@ from pybamm_ssb.simulate import active_mass_g, cycle_capacities
 
 CELL = "Cui2025_NCM811_NUHS_TPW"
 C_RATE = 0.2
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.1
+PRESSED_TARGET_RATIO = 1.5  # parallel regions against PyBaMM's 1+1D cell
 PHASES = ("model", "build", "solve", "total")
 
 # class name -> {side: (label, model factory)}
@@ -202,10 +203,15 @@ def benchmark_class(name, sides, values, experiment, cycles, repeats):
     return result
 
 
-def with_verdict(result):
-    """``result`` with ``within_target``: our total time at most TARGET_RATIO times plain PyBaMM's."""
+def target_ratio(options):
+    """TARGET_RATIO, or PRESSED_TARGET_RATIO when the options split the area into parallel regions."""
+    return PRESSED_TARGET_RATIO if options.get("interface heterogeneity", "none") != "none" else TARGET_RATIO
+
+
+def with_verdict(result, target):
+    """``result`` with ``within_target``: our total time at most ``target`` times plain PyBaMM's."""
     ratio = result["ratio_ours_over_plain"]
-    result["within_target"] = ratio is not None and ratio["total"] <= TARGET_RATIO
+    result["within_target"] = ratio is not None and ratio["total"] <= target
     return result
 
 
@@ -257,7 +263,7 @@ def print_table(report):
         print(f"{name}: ours = {s['ours']['model']}, plain = {s['plain']['model']}")
     print()
     print("Ratios ours/plain (best total; best solve only), target total <= "
-          f"{TARGET_RATIO:g}:")
+          f"{cfg['target_ratio']:g}:")
     for name, result in report["classes"].items():
         r = result["ratio_ours_over_plain"]
         verdict = "OK" if result["within_target"] else "ABOVE TARGET"
@@ -318,12 +324,12 @@ def main(argv=None):
         warm_up(args.classes, parameter_values, options)
     classes = {
         name: with_verdict(benchmark_class(name, sides_for(name, options), parameter_values, experiment, args.cycles,
-                                           args.repeats))
+                                           args.repeats), target_ratio(options))
         for name in args.classes
     }
     report = {
         "config": {"cell": args.cell, "c_rate": C_RATE, "steps": steps, "cycles": args.cycles,
-                   "repeats": args.repeats, "warmup": not args.no_warmup, "target_ratio": TARGET_RATIO},
+                   "repeats": args.repeats, "warmup": not args.no_warmup, "target_ratio": target_ratio(options)},
         "machine": machine_info(),
         "classes": classes,
         "wall_time_s": time.perf_counter() - start,

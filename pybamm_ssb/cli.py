@@ -1,5 +1,5 @@
 """Command line: ``pybamm-ssb cells``, ``check``, ``provenance``, ``simulate``, ``rate``, ``eis``, ``symmetric``,
-``fit``, ``sweep`` and ``reproduce``. Every command that takes a CELL takes a registered name or the path of a
+``fit``, ``sweep``, ``reproduce`` and ``calibrate``. Every command that takes a CELL takes a registered name or the path of a
 cell file (``*.toml``), resolved once."""
 
 import argparse
@@ -53,6 +53,10 @@ def _check_plot_path(path):
 CELL_HELP = "registered cell name (see `pybamm-ssb cells`) or the path of a cell file (*.toml)"
 
 
+ACCELERATE_HELP = ("jump cycles: simulate a few in full and extrapolate the degradation states over the others, "
+                   "with an error control; the rows of jumped cycles are interpolated and marked extrapolated")
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="pybamm-ssb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +84,7 @@ def _parser():
     sim.add_argument("--model", choices=["spme", "dfn"], default="spme")
     sim.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sim.add_argument("--plot", metavar="FILE.png", help="write voltage vs capacity")
+    sim.add_argument("--accelerate", action="store_true", help=ACCELERATE_HELP)
 
     fit = sub.add_parser("fit", help="fit degradation parameters to measured capacity fade")
     fit.add_argument("cell", help=CELL_HELP)
@@ -94,6 +99,9 @@ def _parser():
                      help="comma-separated fittable parameters held at these values (in their file units)")
     fit.add_argument("--max-evaluations", type=int, metavar="N", help="stop after about N simulations")
     fit.add_argument("--model", choices=["spme", "dfn"], default="spme")
+    fit.add_argument("--accelerate", action="store_true", help=ACCELERATE_HELP)
+    fit.add_argument("--starts", type=int, default=1, metavar="N",
+                     help="fit from N starting points (the cell's values and a Latin hypercube), in parallel; keep the best")
     fit.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     fit.add_argument("--plot", metavar="FILE.png",
                      help="write measured and fitted fade (and curves); with --posterior also FILE_posterior.png, a corner plot")
@@ -121,6 +129,13 @@ def _parser():
     rep.add_argument("--plots", metavar="DIR", help="write capacity-vs-cycle figures into DIR")
     rep.add_argument("--only", metavar="PREFIX[,PREFIX]",
                      help="only the targets whose id starts with one of these, e.g. 002 or 000-ncm")
+    cal = sub.add_parser("calibrate", help="fit a document's calibrated values to its targets and write them to the parameter files")
+    cal.add_argument("name", metavar="CELL|DOCUMENT",
+                     help="a document (e.g. 000), a calibration (e.g. 000-nuhs-fade) or a calibrated cell")
+    cal.add_argument("--held-out", action="store_true",
+                     help="then refit without each fitted target and store the error on it (parameter_sets/calibration/held_out.toml)")
+    cal.add_argument("--dry-run", action="store_true", help="fit and report, write no file")
+    cal.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     sym = sub.add_parser("symmetric", help="plate/strip a Li | electrolyte | Li cell of CELL's electrolyte")
     sym.add_argument("cell", help=CELL_HELP + "; its electrolyte and Li interface are used")
     sym.add_argument("--current-density", type=float, required=True, metavar="MA_CM2",
@@ -154,6 +169,7 @@ def _parser():
                      help="N points of a Latin hypercube between each name's least and greatest value, instead of the full grid")
     swp.add_argument("--seed", type=int, default=0, help="seed of --samples (default 0)")
     swp.add_argument("--model", choices=["spme", "dfn"], default="spme")
+    swp.add_argument("--accelerate", action="store_true", help=ACCELERATE_HELP)
     swp.add_argument("--out", metavar="RESULTS.csv|.parquet", help="write a row per run and cycle")
     swp.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     swp.add_argument("--workers", type=int, metavar="N", help="worker processes of the local cluster (default: one per core)")
@@ -200,7 +216,7 @@ def _simulate(args):
     _check_plot_path(args.plot)
     try:
         result = simulate_cycling(resolve_cell(args.cell), steps=args.experiment, cycles=args.cycles,
-                                  temperature_C=args.temperature, model=args.model, progress=True)
+                                  temperature_C=args.temperature, model=args.model, progress=True, accelerate=args.accelerate)
         failure = None
     except SimulationFailed as error:
         result, failure = error.result, error
@@ -234,7 +250,12 @@ def _simulate(args):
             values = "  ".join(f"{'-':>{len(h)}s}" if name not in row else f"{row[name] * factor:{len(h)}{fmt}}"
                                for h, name, factor, fmt in degradation)
             print(f"{row['cycle']:5d}  {row['discharge_capacity_mAh_g']:17.1f}  "
-                  f"{row['charge_capacity_mAh_g']:14.1f}  {'-' if ce is None else f'{ce:.4f}':6s}  {values}")
+                  f"{row['charge_capacity_mAh_g']:14.1f}  {'-' if ce is None else f'{ce:.4f}':6s}  {values}"
+                  + ("  *" if row.get("extrapolated") else ""))
+        if result.jumps is not None:
+            jumped = sum(n for _, n in result.jumps)
+            print(f"* extrapolated: {jumped} of {len(result.cycles)} cycles jumped in {len(result.jumps)} jumps; "
+                  f"{len(result.cycles) - jumped} simulated")
     if failure is not None:
         raise failure
 
@@ -271,8 +292,17 @@ def _fit(args):
         if not name or name in fixed or number is None:
             raise FitError(f"--fixed takes NAME=VALUE pairs, each name once, separated by commas; got '{item}'")
         fixed[name] = number
-    result = fit_fade(cell, data, names, curves=curves, posterior=posterior, fixed=fixed, max_evaluations=args.max_evaluations,
-                      progress=True, model=args.model)
+    options = dict(curves=curves, posterior=posterior, fixed=fixed, max_evaluations=args.max_evaluations, progress=True,
+                   model=args.model, accelerate=args.accelerate)
+    if args.starts == 1:
+        result = fit_fade(cell, data, names, **options)
+    else:
+        from .multistart import fit_multistart
+
+        result = fit_multistart(cell, data, names, args.starts, **options)
+        for start in result.starts:
+            print(f"start {start['initial']}: {start['fitted'] or start['error']}"
+                  + ("" if start["fitted"] is None else f", cost {start['cost']:.4g}"), file=sys.stderr)
     for warning in result.warnings:
         print(f"pybamm-ssb: warning: {warning}", file=sys.stderr)
     if args.plot:
@@ -338,23 +368,35 @@ def _reproduce(args):
         for run, (curve, split) in report.runs.items():
             points = [(t.cycle, t.measured, t.bound) for t in targets
                       if t.run == run and t.quantity == "discharge_capacity_mAh_g"]
-            plot_fade(run, curve, points, split, folder / f"{re.sub(r'[^A-Za-z0-9.-]+', '_', run)}.png")
+            resistance = [(t.cycle, t.measured) for t in targets if t.run == run and t.quantity == "interface_resistance_ohm_cm2"]
+            plot_fade(run, curve, points, split, folder / f"{re.sub(r'[^A-Za-z0-9.-]+', '_', run)}.png", resistance)
         for (cell, test), curve in report.rates.items():
             points = [(t.c_rate, t.measured) for t in targets if t.cell == cell and t.rate_test == test]
             plot_rate(curve, points, folder / f"{cell}_rate_test.png")
-    summary = report.summary()
+    summary, documents = report.summary(), report.documents()
     if args.json:
-        print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits, "summary": summary}, indent=2))
+        print(json.dumps({"targets": rows, "capacity_loss_by_mechanism": splits, "summary": summary, "documents": documents,
+                          "fitted_values": report.fitted_values}, indent=2))
         return
     bounds = {t.id: {"at most": "<=", "at least": ">="}.get(t.bound, "") for t in targets}
-    print(f"{'target':24s} {'measured':>9s} {'simulated':>9s} {'error':>7s}  kind       source")
+    print(f"{'target':24s} {'measured':>9s} {'simulated':>9s} {'fitted':>7s} {'held-out':>12s}  kind       source")
     for r in rows:
         mark = "" if report.met[r["id"]] else "  (outside tolerance)"
         measured = f"{bounds[r['id']]}{r['measured']:.1f}"
-        print(f"{r['id']:24s} {measured:>9s} {r['simulated']:9.1f} {r['rel_error']:+7.1%}  {r['kind']:9s}  "
+        fitted = f"{r['rel_error']:+7.1%}" if r["kind"] == "fitted" else f"{'-':>7s}"
+        print(f"{r['id']:24s} {measured:>9s} {r['simulated']:9.1f} {fitted} {_percent(r['held_out_error']):>12s}  {r['kind']:9s}  "
               f"{r['source']}{mark}")
     print("\n" + "; ".join(f"{kind}: {s['within_tolerance']} of {s['targets']} within tolerance"
                            for kind, s in summary.items()))
+    for document, s in documents.items():
+        mean = "none computed" if s["mean_abs_held_out_error"] is None else \
+            f"{s['mean_abs_held_out_error']:.1%} over {s['held_out_errors']} targets with a value"
+        print(f"{document}: {s['within_tolerance']} of {s['targets']} within tolerance (fitted {s['fitted']['within_tolerance']} "
+              f"of {s['fitted']['targets']}, predicted {s['predicted']['within_tolerance']} of {s['predicted']['targets']}); "
+              f"mean |held-out error| {mean}")
+    print("\nfitted values per cell (component file: quantity)")
+    for cell, names in report.fitted_values.items():
+        print(f"{cell:38s} {len(names)}: {', '.join(names) or '-'}")
     print("\ncapacity lost by the last cycle [mAh/g]: resistance rise / lost active material / lost lithium")
     for run, split in splits.items():
         print(f"{run:38s} " + " / ".join(f"{round(v, 1) + 0.0:6.1f}" for v in split.values()))  # no "-0.0"
@@ -398,7 +440,7 @@ def _sweep(args):
 
     table = sweep(resolve_cell(args.cell), parse_vary(args.vary), temperatures=args.temperature, cycles=args.cycles,
                   samples=args.samples, seed=args.seed, model=args.model, scheduler=args.scheduler, workers=args.workers,
-                  out=args.out)
+                  out=args.out, accelerate=args.accelerate)
     capacity = "{:.1f}".format
     print(run_summary(table).to_string(index=False, formatters={"first_mAh_g": capacity, "last_mAh_g": capacity}))
     for run in table.drop_duplicates("run").itertuples():
@@ -408,8 +450,35 @@ def _sweep(args):
         print(f"wrote {len(table)} rows to {args.out}")
 
 
+def _percent(error):
+    return "not computed" if error is None else f"{error:+.1%}"
+
+
+def _calibrate(args):
+    from .calibration import calibrate
+
+    reports = calibrate(args.name, held_out_errors=args.held_out, dry_run=args.dry_run, progress=not args.json or None)
+    if args.json:
+        print(json.dumps(reports, indent=2))
+        return
+    for report in reports:
+        print(f"{report['calibration']}: {report['evaluations']} simulations, fit {report['fit_seconds']:.0f} s, "
+              f"all {report['seconds']:.0f} s" + (" (as many targets as parameters)" if report["exact"] else ""))
+        for name, p in report["parameters"].items():
+            print(f"  {name:40s} {p['value']:11.4g} +- {p['stderr']:9.2g} {p['unit']:6s} range {p['range'][0]:g}-{p['range'][1]:g}, "
+                  f"was {p['previous']:.4g}")
+        for id, error in report["fitted_errors"].items():
+            held = report.get("held_out", {}).get(id)
+            print(f"  {id:24s} fitted error {error:+7.2%}" + ("" if held is None else
+                  f"  held-out error {_percent(held.get('error'))} ({held['note']})"))
+        for warning in report["warnings"]:
+            print(f"  warning: {warning}")
+        print("  wrote " + ", ".join(report["written"]) if report["written"] else "  nothing written (--dry-run)")
+
+
 COMMANDS = {"cells": _cells, "check": _check, "provenance": _provenance, "simulate": _simulate, "fit": _fit,
-            "sweep": _sweep, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis}
+            "sweep": _sweep, "reproduce": _reproduce, "rate": _rate, "symmetric": _symmetric, "eis": _eis,
+            "calibrate": _calibrate}
 
 
 def _terminate(signum, frame):

@@ -74,12 +74,13 @@ def fit_parameters(cell):
 
 
 def simulate_fade(cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False, model="spme",
-                  curve_cycles=()):
+                  curve_cycles=(), accelerate=False):
     """Cycle ``cell`` ``cycles`` times with its document protocol, ``parameters`` (short name ->
     value in file units) replaced; returns capacities and interfacial resistance per cycle. The
-    discharges of ``curve_cycles`` are output finely (``curve_protocol``), for their voltage curves."""
+    discharges of ``curve_cycles`` are output finely (``curve_protocol``), for their voltage
+    curves. ``accelerate``: jump cycles (``CyclingSimulation.solve``)."""
     run = _fade_run(cell, cycles, parameters or {}, c_rate, temperature_C, model, curve_cycles)
-    return fade_curve(run.solve(progress=progress))
+    return fade_curve(run.solve(progress=progress, accelerate=accelerate, save_at_cycles=curve_cycles))
 
 
 def _fade_run(cell, cycles, parameters, c_rate, temperature_C, model, curve_cycles=()):
@@ -124,7 +125,7 @@ class FadeSimulator:
         self.last_run = None
 
     def __call__(self, cell, cycles, parameters=None, *, c_rate=None, temperature_C=None, progress=False,
-                 model="spme"):
+                 model="spme", accelerate=False):
         parameters = dict(parameters or {})
         inputs = {n: v for n, v in parameters.items() if n in self.varied}
         held = {n: v for n, v in parameters.items() if n not in inputs}
@@ -138,14 +139,14 @@ class FadeSimulator:
                 self._built.popitem(last=False)
         self._built.move_to_end(key)
         self.last_run = self._built[key]
-        return fade_curve(self.last_run.solve(inputs=inputs, progress=progress))
+        return fade_curve(self.last_run.solve(inputs=inputs, progress=progress, accelerate=accelerate,
+                                              save_at_cycles=self.curve_cycles))
 
 
 def fade_curve(result):
     """FadeCurve of a CyclingResult (resistance at the end of each cycle)."""
-    finished = [c for c in result.solution.cycles if c is not None]
-    resistance = [c["Interfacial resistance [Ohm.m2]"].entries[-1] * OHM_M2_TO_OHM_CM2 for c in finished]
     rows = result.cycles
+    resistance = [row["Interfacial resistance [Ohm.m2]"] * OHM_M2_TO_OHM_CM2 for row in rows]
     return FadeCurve(
         cycle=np.array([r["cycle"] for r in rows]),
         discharge_capacity_mAh_g=np.array([r["discharge_capacity_mAh_g"] for r in rows]),

@@ -24,11 +24,11 @@ def simulated_discharge(curve, cycle):
     """(capacity [mAh/g], voltage [V]) of the discharge of ``cycle`` in a simulated FadeCurve, or
     None if the run has no discharge in that cycle."""
     result = curve.result
-    cycles = [] if result is None else result.solution.cycles
-    if not 1 <= cycle <= len(cycles) or cycles[cycle - 1] is None:
+    solution = None if result is None else result.saved.get(cycle)
+    if solution is None:
         return None
     try:
-        step = discharge_step(cycles[cycle - 1])
+        step = discharge_step(solution)
     except StopIteration:  # the cycle passed no discharge
         return None
     return step_curve(step, result.active_mass_g)

@@ -31,6 +31,7 @@ import numpy as np
 import pybamm
 from scipy.optimize import least_squares
 
+from .acceleration import CycleJumping
 from .errors import PybammSsbError, did_you_mean
 from .extras import require
 from .fade_data import FadeData, read_fade_data
@@ -82,6 +83,8 @@ class FitResult:
     rmse_voltage_mV: float | None = None  # over the points of the measured discharge curves
     voltage_residuals: list = field(default_factory=list)  # per curve: {"cycle", "points", "rmse_mV"}
     posterior: object = None  # posterior.Posterior when sampled
+    cost: float = None  # half the sum of the squared weighted residuals at the fitted values
+    starts: list = None  # multistart.fit_multistart: each start's values, fitted values and cost
 
     def as_json(self):
         """JSON-safe summary: infinite or undefined numbers become null."""
@@ -133,9 +136,10 @@ def _check_range(what, spec, value):
         raise FitError(f"{what} {spec.name} must be between {spec.low:g} and {spec.high:g} {spec.unit}, got {value:g}")
 
 
-def select_parameters(specs, parameters, initial, fixed, n_points, max_evaluations=None):
+def select_parameters(specs, parameters, initial, fixed, n_points, max_evaluations=None, exact=False):
     """The FitParameters of ``parameters`` (names in ``specs``), after checking the names, the
-    starting and fixed values against their ranges, and that ``n_points`` can fit them; FitError."""
+    starting and fixed values against their ranges, and that ``n_points`` can fit them (``exact``: as
+    many points as parameters will do); FitError."""
     unknown = [name for name in [*parameters, *fixed] if name not in specs]
     if unknown or not parameters:
         given = f"unknown fit parameter '{unknown[0]}'{did_you_mean(unknown[0], specs)}" if unknown else "no fit parameter given"
@@ -145,8 +149,8 @@ def select_parameters(specs, parameters, initial, fixed, n_points, max_evaluatio
     both = [name for name in parameters if name in fixed]
     if both:
         raise FitError(f"{both[0]} is both fitted and fixed; give it in one of the two")
-    if len(parameters) >= n_points:
-        raise FitError(f"fitting {len(parameters)} parameters needs more than {len(parameters)} measured points, "
+    if len(parameters) > n_points - (not exact):
+        raise FitError(f"fitting {len(parameters)} parameters needs {'at least' if exact else 'more than'} {len(parameters)} measured points, "
                        f"got {n_points}")
     if max_evaluations is not None and max_evaluations <= len(parameters):
         raise FitError(f"fitting {len(parameters)} parameters needs max_evaluations of at least "
@@ -177,11 +181,14 @@ def _relative_residuals(curve, data):
     return np.where(np.isfinite(residual), residual, FAILED_RESIDUAL)
 
 
-def _group_noise(errors, groups, n_parameters):
+def _group_noise(errors, groups, n_parameters, relative=None):
     """Standard deviation of each group's errors e (relative; volts):
-    s_g^2 = sum_g e^2 / m_g * m / (m - p), m points in all and p parameters."""
+    s_g^2 = sum_g e^2 / m_g * m / (m - p), m points in all and p parameters; a given ``relative``
+    noise replaces the fade points' estimate."""
     m = len(errors)
-    return {GROUPS[g]: math.sqrt(np.mean(errors[groups == g] ** 2) * m / (m - n_parameters)) for g in np.unique(groups)}
+    noise = {GROUPS[g]: math.sqrt(np.mean(errors[groups == g] ** 2) * m / (m - n_parameters)) for g in np.unique(groups)
+             if g or relative is None}
+    return noise if relative is None else {"relative": relative} | noise
 
 
 def _uncertainty(chosen, solution, spread):
@@ -297,8 +304,9 @@ class _Objective:
     """The residuals r = w e of a fit at u in [0, 1]^p: fade points (e relative), then the voltages
     of the discharge curves (``fit_curves``, e in volts), each with its weight w and noise group."""
 
-    def __init__(self, simulator, cell, chosen, fixed, data, curves, model, report):
+    def __init__(self, simulator, cell, chosen, fixed, data, curves, model, report, accelerate=False):
         self.simulator, self.cell, self.chosen, self.fixed, self.data, self.model = simulator, cell, chosen, fixed, data, model
+        self.accelerate = accelerate
         self.c_rate, self.temperature_C = _protocol(data, curves)
         self.voltage = VoltageResiduals(curves) if curves is not None else None
         n_fade = _fade_points(data)
@@ -321,20 +329,23 @@ class _Objective:
         errors = np.concatenate(parts)
         return np.where(np.isfinite(errors), errors, self.failed)
 
-    def simulate(self, u):
-        """(FadeCurve, errors) at u, one simulation; (None, failed errors) if it fails."""
+    def simulate(self, u, like=None):
+        """(FadeCurve, errors) at u, one simulation; (None, failed errors) if it fails. An
+        accelerated run near ``like`` (a point already simulated) takes that run's jumps."""
+        base = None if like is None else self.evaluated.get(like.tobytes(), (None,))[0]
+        jumps = {} if not self.accelerate else {"accelerate": True if base is None else CycleJumping(schedule=dict(base.result.jumps))}
         try:
             curve = self.simulator(self.cell, self.n_cycles, self.fixed | self.values_at(u), c_rate=self.c_rate,
-                                   temperature_C=self.temperature_C, model=self.model)
+                                   temperature_C=self.temperature_C, model=self.model, **jumps)
             return curve, self.errors(curve)
         except (SimulationFailed, pybamm.SolverError):
             return None, self.failed.copy()
 
-    def __call__(self, u):
+    def __call__(self, u, like=None):
         """Residuals w e at u, simulated once per u (kept for the Jacobian and the result)."""
         key = u.tobytes()
         if key not in self.evaluated:
-            self.evaluated[key] = self.simulate(u)
+            self.evaluated[key] = self.simulate(u, like)
             if self.report:
                 curve, errors = self.evaluated[key]
                 rms = None if curve is None else float(np.sqrt(np.mean((self.weights * errors) ** 2)))
@@ -361,7 +372,7 @@ class _Objective:
 
 
 def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=None, fixed=None, max_evaluations=None,
-             simulator=None, progress=None, specs=None, model="spme"):
+             simulator=None, progress=None, specs=None, model="spme", relative_noise=None, accelerate=False):
     """Fit ``parameters`` (short names) of ``cell`` to ``data`` (a FadeData, or None) and
     ``curves`` (a curve_data.DischargeCurves, or None; at least one of the two).
 
@@ -373,9 +384,13 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
     builds the model once for the whole fit (with the curves' cycles output finely), and
     ``fit_parameters(cell)``. ``progress`` is True (one line per simulation on stderr) or a
     callable ``progress(evaluation, values, rms)`` with ``rms`` None for a failed simulation.
-    ``model`` is the model class, "spme" or "dfn". ``posterior`` (True or
+    ``model`` is the model class, "spme" or "dfn". ``relative_noise`` is the known standard deviation
+    of the relative fade errors (default: estimated from the residuals); with it the standard errors
+    are those of that noise, and as many points as parameters will do (an exact fit). ``posterior`` (True or
     ``posterior.PosteriorOptions``) then samples the posterior from the optimum (needs the extra
     ``uq``; progress True prints its steps too); it is checked before anything is solved.
+    ``accelerate`` jumps cycles in every simulation (``pybamm_ssb.acceleration``); the
+    Jacobian's runs take the jumps of the run they differ from, so that they differ smoothly.
     """
     started = time.perf_counter()
     if data is None and curves is None:
@@ -393,13 +408,13 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
     report = _print_progress if progress is True else progress
     initial, fixed = initial or {}, fixed or {}
     n_points = _fade_points(data) + (0 if curves is None else sum(len(v) for _, v in curves.points.values()))
-    chosen = select_parameters(specs, list(parameters), initial, fixed, n_points, max_evaluations)
+    chosen = select_parameters(specs, list(parameters), initial, fixed, n_points, max_evaluations, exact=relative_noise is not None)
     names = [spec.name for spec in chosen]
     if simulator is None:
         from .fade import FadeSimulator
 
         simulator = FadeSimulator(names, curve_cycles=() if curves is None else curves.cycles.tolist())
-    objective = _Objective(simulator, cell, chosen, fixed, data, curves, model, report)
+    objective = _Objective(simulator, cell, chosen, fixed, data, curves, model, report, accelerate)
 
     def jacobian(u):
         """Forward differences of DIFF_STEP in u; backward at the upper bound or where the forward
@@ -409,7 +424,7 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
             for step in [s for s in (DIFF_STEP, -DIFF_STEP) if 0 <= u[i] + s <= 1]:
                 shifted = u.copy()
                 shifted[i] += step
-                column = (objective(shifted) - objective(u)) / step
+                column = (objective(shifted, like=u) - objective(u)) / step
                 if objective.evaluated[shifted.tobytes()][0] is not None:
                     break
             columns.append(column)
@@ -426,7 +441,7 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
         solution = least_squares(objective, u, jac=jacobian, bounds=(0.0, 1.0), method="trf", ftol=TOLERANCE,
                                  xtol=TOLERANCE, max_nfev=steps_left())
         u = solution.x
-        noise = _group_noise(objective.evaluated[u.tobytes()][1], objective.groups, len(chosen))
+        noise = _group_noise(objective.evaluated[u.tobytes()][1], objective.groups, len(chosen), relative_noise)
         spent = steps_left() is not None and steps_left() < 1
         if len(noise) == 1 or solution.status <= 0 or reweighting == REWEIGHTINGS or spent:
             break
@@ -470,6 +485,7 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
         fixed=dict(fixed),
         converged=converged,
         stop_reason=reason,
+        cost=float(solution.cost),
     )
     if objective.voltage is not None:
         errors = objective.voltage.errors(curve)

@@ -132,7 +132,7 @@ class SolidStateMixin:
         films = FILMS if self._has("interphases") else ()
         if films:
             self.submodels["anode interphase"] = submodels.AnodeInterphase(self.param, self.options)
-            self.submodels["cathode interphase"] = submodels.CathodeInterphase(self.param, self.options)
+            self.submodels["cathode interphase"] = submodels.CathodeInterphase(self.param, self.options, self.x_average)
             self.submodels["positive primary sei"] = submodels.CathodeInterphaseCurrent(self.param, self.options)
             self.submodels["cathode interphase charge"] = submodels.CathodeInterphaseCharge(self.param, options=self.options)
         self.submodels["lithium metal thickness"] = submodels.LithiumMetalThickness(
@@ -154,6 +154,13 @@ class SolidStateMixin:
         super().set_summary_variables()
         names = submodels.degradation_summary.summary_variables(self.variables)
         self.summary_variables = self.summary_variables + [n for n in names if n not in self.summary_variables]
+
+    def set_total_interface_submodel(self):
+        super().set_total_interface_submodel()
+        if isinstance(self.submodels.get("positive interface"), pybamm.kinetics.InverseButlerVolmer):
+            self.submodels["total interface"] = submodels.InverseKineticsTotalInterfacialCurrent(
+                self.param, "lithium-ion", self.options
+            )
 
     @property
     def default_var_pts(self):

@@ -34,18 +34,17 @@ def step_curve(step, mass_g):
 
 
 def plot_voltage_capacity(result, path=None, max_cycles=10):
-    """Voltage vs specific capacity for up to ``max_cycles`` evenly spaced cycles."""
+    """Voltage vs specific capacity for up to ``max_cycles`` evenly spaced cycles of those the run kept."""
     fig = new_figure(figsize=(6, 4.5))
     ax = fig.subplots()
-    cycles = [c for c in result.solution.cycles if c is not None]
-    stride = max(1, len(cycles) // max_cycles)
-    shown = cycles[::stride]
+    numbers = sorted(result.saved)
+    shown = numbers[::max(1, len(numbers) // max_cycles)]
     cmap = matplotlib.colormaps["viridis"].resampled(max(len(shown), 2))
-    for i, cycle in enumerate(shown):
-        steps = [step for step in solved_steps(cycle) if len(step.t) > 1]
+    for i, number in enumerate(shown):
+        steps = [step for step in solved_steps(result.saved[number]) if len(step.t) > 1]
         for step in steps:
             capacity, voltage = step_curve(step, result.active_mass_g)
-            ax.plot(capacity, voltage, color=cmap(i), label=f"cycle {i * stride + 1}" if step is steps[0] else None)
+            ax.plot(capacity, voltage, color=cmap(i), label=f"cycle {number}" if step is steps[0] else None)
     ax.set_xlabel("Specific capacity [mAh/g of cathode active material]")
     ax.set_ylabel("Voltage [V vs Li/Li+]")
     ax.set_title(f"{result.cell} at {result.temperature_C:g} °C")
@@ -57,11 +56,19 @@ def plot_voltage_capacity(result, path=None, max_cycles=10):
 BOUND_MARKERS = {None: ("o", "measured"), "at most": ("v", "measured: at most"), "at least": ("^", "measured: at least")}
 
 
-def plot_fade(cell, curve, measured, split, path):
+def plot_fade(cell, curve, measured, split, path, resistance=()):
     """Capacity vs cycle with the measured points ((cycle, mAh/g, bound), bound None or "at
-    most" / "at least"), and the loss split by mechanism."""
-    fig = new_figure(figsize=(10, 4))
-    ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+    most" / "at least"), the interfacial resistance vs cycle where ``resistance`` ((cycle, Ohm cm2))
+    was measured, and the loss split by mechanism."""
+    panels = 2 + bool(resistance)
+    fig = new_figure(figsize=(5 * panels, 4))
+    ax, *others = fig.subplots(1, panels, gridspec_kw={"width_ratios": [3, *([2] if resistance else []), 1]})
+    bars = others[-1]
+    if resistance:
+        others[0].plot(curve.cycle, curve.interface_resistance_ohm_cm2, label="simulated")
+        others[0].plot(*zip(*resistance), "o", color="k", linestyle="none", label="measured")
+        others[0].set(xlabel="cycle", ylabel="interfacial resistance [Ohm cm2]")
+        others[0].legend()
     ax.plot(curve.cycle, curve.discharge_capacity_mAh_g, label="simulated")
     for bound, (marker, label) in BOUND_MARKERS.items():
         points = [(cycle, value) for cycle, value, b in measured if b == bound]

@@ -21,9 +21,9 @@ import pybamm
 
 from .errors import PybammSsbError
 from .experiments import electrode_area_cm2
-from .fade import simulate_fade
+from .fade import FITTABLE, simulate_fade
 from .rate import rate_capability
-from .registry import get_cell
+from .registry import get_cell, load_cell_components, resolve_cell
 from .simulate import discharge_step
 from .symmetric import critical_current_density, simulate_symmetric
 
@@ -262,7 +262,7 @@ def _discharge_start(cycle, name):
 def mechanism_split(curve):
     """Capacity [mAh/g] lost from the first to the last cycle, by mechanism."""
     result = curve.result
-    cycles = [c for c in result.solution.cycles if c is not None]
+    cycles = [result.cycle_solution(row["cycle"]) for row in (result.cycles[0], result.cycles[-1])]
     q1, qn = curve.discharge_capacity_mAh_g[0], curve.discharge_capacity_mAh_g[-1]
     theta_1 = _discharge_start(cycles[0], "Cathode contact fraction")
     theta_n = _discharge_start(cycles[-1], "Cathode contact fraction")
@@ -281,11 +281,30 @@ class Report(NamedTuple):
     runs: dict  # Target.run -> (FadeCurve, capacity loss split by mechanism)
     rates: dict  # (cell, rate test) -> RateCurve
     met: dict  # target id -> within the target's tolerance, or on the right side of its bound
+    fitted_values: dict = {}  # cell -> its fitted quantities (``fitted_values``)
 
     def summary(self):
         """{kind: {"within_tolerance": n, "targets": m}} for fitted and predicted targets."""
-        flags = {kind: [self.met[r["id"]] for r in self.rows if r["kind"] == kind] for kind in ("fitted", "predicted")}
-        return {kind: {"within_tolerance": sum(f), "targets": len(f)} for kind, f in flags.items()}
+        return _kinds(self.rows, self.met)
+
+    def documents(self):
+        """Per document (the id's first part): the targets within tolerance by kind, and the mean
+        |held-out error| over the targets with a value (bounds have none) and a held-out error."""
+        summary = {}
+        for document in dict.fromkeys(r["id"].split("-")[0] for r in self.rows):
+            rows = [r for r in self.rows if r["id"].split("-")[0] == document]
+            errors = [abs(r["held_out_error"]) for r in rows if r["held_out_error"] is not None and r["bound"] is None
+                      and math.isfinite(r["held_out_error"])]
+            summary[document] = {**_kinds(rows, self.met), "targets": len(rows),
+                                 "within_tolerance": sum(self.met[r["id"]] for r in rows),
+                                 "held_out_errors": len(errors),
+                                 "mean_abs_held_out_error": sum(errors) / len(errors) if errors else None}
+        return summary
+
+
+def _kinds(rows, met):
+    flags = {kind: [met[r["id"]] for r in rows if r["kind"] == kind] for kind in ("fitted", "predicted")}
+    return {kind: {"within_tolerance": sum(f), "targets": len(f)} for kind, f in flags.items()}
 
 
 class TargetSelectionError(PybammSsbError, ValueError):
@@ -309,8 +328,19 @@ def _c_rate(cell, current_density_mA_cm2):
     return current_density_mA_cm2 * 1e-3 * electrode_area_cm2(values) / values["Nominal cell capacity [A.h]"]
 
 
-def reproduce(targets=TARGETS, progress=False):
-    """Simulate every target (fade runs keyed by Target.run, rate tests by cell and sequence)."""
+def _overrides(values):
+    """Component-quantity overrides of a cell's values (short names of fade.FITTABLE as their quantities)."""
+    return {FITTABLE[name][0] if name in FITTABLE else name: value for name, value in values.items()}
+
+
+def simulate_targets(targets, values=None, simulator=None, progress=False):
+    """Simulate ``targets``: (id -> simulated value, NaN where the run stopped before it; fade runs,
+    Target.run -> FadeCurve; rate tests, (cell, rate test) -> RateCurve).
+
+    ``values`` maps a cell to values that replace its files' (short names of fade.FITTABLE or component
+    quantities). ``simulator`` (a fade.FadeSimulator) solves the fade runs that vary only its parameters
+    without building them again."""
+    values = values or {}
     cycles, rates, step_tests, symmetric = {}, {}, {}, {}
     for target in targets:
         if target.quantity == RATE:
@@ -325,29 +355,71 @@ def reproduce(targets=TARGETS, progress=False):
     runs = {}
     for (run, cell, temperature_C, current_density), n in cycles.items():
         c_rate = None if current_density is None else _c_rate(cell, current_density)
-        curve = simulate_fade(cell, max(n, 2), c_rate=c_rate, temperature_C=temperature_C, progress=progress)
-        runs[run] = (curve, mechanism_split(curve))
-    rate_curves = {(cell, test): rate_capability(cell, test) for cell, test in rates}
-    ccd = {cell: critical_current_density(cell, CCD_LADDER_MA_CM2, CCD_CYCLES_PER_STEP, CCD_HALF_CYCLE_HOURS)
+        given = values.get(cell, {})
+        fade = {name: value for name, value in given.items() if name in FITTABLE}
+        others = {name: value for name, value in given.items() if name not in FITTABLE}
+        if others or simulator is None:  # a rebuilt cell: the simulator keys its builds by the files
+            runs[run] = simulate_fade(resolve_cell(cell, others), max(n, 2), fade, c_rate=c_rate, temperature_C=temperature_C,
+                                      progress=progress)
+        else:
+            runs[run] = simulator(cell, max(n, 2), fade, c_rate=c_rate, temperature_C=temperature_C, progress=progress)
+    rate_curves = {(cell, test): rate_capability(resolve_cell(cell, _overrides(values.get(cell, {}))), test)
+                   for cell, test in rates}
+    ccd = {cell: critical_current_density(resolve_cell(cell, _overrides(values.get(cell, {}))), CCD_LADDER_MA_CM2,
+                                          CCD_CYCLES_PER_STEP, CCD_HALF_CYCLE_HOURS)
            for cell in step_tests}
     for cell, current, hours in symmetric:
-        run = simulate_symmetric(cell, current, hours, SYMMETRIC_HALF_CYCLE_HOURS, progress=progress)
+        run = simulate_symmetric(resolve_cell(cell, _overrides(values.get(cell, {}))), current, hours,
+                                 SYMMETRIC_HALF_CYCLE_HOURS, progress=progress)
         symmetric[cell, current, hours] = {SYMMETRIC[0]: run.final_overpotential_mV,
                                            SYMMETRIC[1]: hours if run.short_circuit_h is None else run.short_circuit_h}
-    rows, met = [], {}
+    simulated = {}
     for target in targets:
         if target.quantity == RATE:
-            simulated = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
+            simulated[target.id] = rate_curves[target.cell, target.rate_test].discharge_capacity_mAh_g[target.cycle - 1]
         elif target.quantity == CCD:  # no short on the whole ladder: above its top
-            simulated = ccd[target.cell] if ccd[target.cell] is not None else math.inf
+            simulated[target.id] = ccd[target.cell] if ccd[target.cell] is not None else math.inf
         elif target.quantity in SYMMETRIC:
-            simulated = symmetric[target.cell, target.current_density_mA_cm2, target.cycle][target.quantity]
+            simulated[target.id] = symmetric[target.cell, target.current_density_mA_cm2, target.cycle][target.quantity]
         else:
-            simulated = getattr(runs[target.run][0], target.quantity)[target.cycle - 1]
+            series = getattr(runs[target.run], target.quantity)
+            simulated[target.id] = series[target.cycle - 1] if len(series) >= target.cycle else math.nan
+    return {id: float(value) for id, value in simulated.items()}, runs, rate_curves
+
+
+def reproduce(targets=TARGETS, progress=False, held_out=None):
+    """Simulate every target with the files' values; ``held_out`` (target id -> stored held-out result,
+    default: the shipped file, ``calibration.read_held_out``) gives the fitted targets' held-out errors."""
+    from .calibration import read_held_out
+
+    simulated, curves, rate_curves = simulate_targets(targets, progress=progress)
+    runs = {run: (curve, mechanism_split(curve)) for run, curve in curves.items()}
+    stored = read_held_out() if held_out is None else held_out
+    rows, met = [], {}
+    for target in targets:
+        value = simulated[target.id]
         row = {k: v for k, v in asdict(target).items()
-               if k not in ("cycle", "tolerance", "rate_test", "temperature_C", "current_density_mA_cm2", "bound")}
-        row.update({"condition": target.condition, "simulated": float(simulated),
-                    "rel_error": float(simulated) / target.measured - 1})
+               if k not in ("cycle", "tolerance", "rate_test", "temperature_C", "current_density_mA_cm2")}
+        error = value / target.measured - 1
+        row.update({"condition": target.condition, "simulated": value, "rel_error": error,
+                    **_held_out(target, error, stored.get(target.id))})
         rows.append(row)
-        met[target.id] = target.within_tolerance(float(simulated))
-    return Report(rows, runs, rate_curves, met)
+        met[target.id] = target.within_tolerance(value)
+    cells = dict.fromkeys(t.cell for t in targets)
+    return Report(rows, runs, rate_curves, met, {cell: fitted_values(cell) for cell in cells})
+
+
+def _held_out(target, error, stored):
+    """The held-out error of a target and how it was found: a prediction's own error; for a fitted
+    target the stored result of a calibration that did not see it, else None and why."""
+    if target.kind == "predicted":
+        return {"held_out_error": error, "held_out": "predicted: its own error"}
+    if stored is None:
+        return {"held_out_error": None, "held_out": "not computed"}
+    return {"held_out_error": stored.get("error"), "held_out": stored["note"]}
+
+
+def fitted_values(cell):
+    """Names of the fitted quantities a cell reads from its component files (``folder/file: quantity``)."""
+    return [f"{c.folder}/{c.file}: {q.name}" for c in load_cell_components(cell)
+            for q in c.quantities.values() if q.provenance.kind == "fitted"]

@@ -3,12 +3,13 @@
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import casadi
 import numpy as np
 import pybamm
 
+from .acceleration import CycleJumping, fill_extrapolated, slow_state_indices
 from .errors import PybammSsbError
 from .experiments import (
     BEYOND_CUT_OFF,
@@ -71,20 +72,31 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.current, self.skipped = None, {}
         self.budget = _MemoryBudget(len(protocol))
         self.failed = self.interrupted = self.halted = False
+        self.base, self.offset, self.block_end = 0, 0, len(protocol)
         simulation._check_infeasible_steps = self._infeasible_cycle
+
+    def begin_block(self, base, count, from_state):
+        """The next solve runs cycles base+1 .. base+count of the run (then halts); PyBaMM counts
+        a starting state (``from_state``) as a cycle of its own."""
+        self.base, self.offset, self.block_end, self.halted = base, int(from_state), base + count, False
+        self.finished = base
+
+    def _cycle(self, logs):
+        """The run's number of the cycle PyBaMM is at."""
+        return self.base + logs["cycle number"][0] - self.offset
 
     def _infeasible_cycle(self, steps, step, step_str, cycle_num):
         """When no step of a cycle can start, PyBaMM raises and the cycles before it are lost.
         From the second cycle on the run stops there instead (the next solver step halts it, as
         an interrupt does), keeping them; the first cycle is PyBaMM's to refuse."""
-        if cycle_num == 1:
+        if self.base + cycle_num == 1:
             return pybamm.Simulation._check_infeasible_steps(self.simulation, steps, step, step_str, cycle_num)
         self.halted = True
         return True
 
     def _step(self, logs):
-        cycle, step = logs["cycle number"][0], logs["step number"][0]
-        return self.protocol[cycle - 1][step - 1], cycle
+        cycle, step = self._cycle(logs), logs["step number"][0]  # beyond the run only while a block halts
+        return self.protocol[min(cycle, len(self.protocol)) - 1][step - 1], cycle
 
     def _ended_early(self, logs):
         """A step ended before its own end: its cycle still counts if it was the cycle's last step."""
@@ -93,7 +105,7 @@ class _RunMonitor(pybamm.callbacks.Callback):
 
     def on_cycle_start(self, logs):
         self.failed = False
-        self.started = logs["cycle number"][0]
+        self.started = self._cycle(logs)
         simulation = self.simulation
         solvers = [getattr(simulation, "_built_experiment_solver", None),
                    *getattr(simulation, "steps_to_built_solvers", {}).values()]
@@ -142,12 +154,11 @@ class _RunMonitor(pybamm.callbacks.Callback):
 
     def on_cycle_end(self, logs):
         if not self.failed:
-            self.finished += 1
+            self.finished = self._cycle(logs)
             self.stopped = self.stopped or self.budget.exceeded(self.finished)
-            self.halted = self.halted or self.stopped is not None
+            self.halted = self.halted or self.stopped is not None or self.finished >= self.block_end
             if self.progress:
-                cycle, total = logs["cycle number"]
-                print(f"cycle {cycle}/{total}", file=self.stream, flush=True)
+                print(f"cycle {self._cycle(logs)}/{len(self.protocol)}", file=self.stream, flush=True)
 
 
 class _MemoryBudget:
@@ -216,7 +227,13 @@ class _DeferredInterrupt:
 @dataclass
 class CyclingResult:
     """A cycling run. ``cycles`` holds a row per cycle (cycle_capacities): capacities, Coulombic
-    efficiency and the degradation summary variables at the cycle's end; ``as_dict`` is the JSON."""
+    efficiency and the degradation summary variables at the cycle's end; ``as_dict`` is the JSON.
+
+    ``solution`` is PyBaMM's whole solution when the run kept it (a run of at most
+    CYCLES_PER_BLOCK cycles, or ``keep_solution=True``), else None; ``saved`` holds the kept
+    cycles' solutions by cycle number either way (``cycle_solution``). An accelerated run's
+    rows say whether each cycle was simulated or extrapolated, and ``jumps`` lists its jumps.
+    """
 
     cell: str
     temperature_C: float
@@ -226,10 +243,22 @@ class CyclingResult:
     parameter_values: pybamm.ParameterValues = None
     stopped: str = None  # why the run stopped early; None when it finished
     warnings: list = field(default_factory=list)
+    saved: dict = field(default_factory=dict)  # cycle number -> that cycle's pybamm.Solution
+    jumps: list = None  # accelerated runs: (from cycle, cycles jumped) of each jump
+    solved_cycles: int = None  # cycles the solver ran (an accelerated run: with the settling cycles and rejected jumps)
+
+    def cycle_solution(self, cycle):
+        """PyBaMM's solution of cycle ``cycle`` (1-based), if the run kept it."""
+        if cycle not in self.saved:
+            raise ParameterError(f"cycle {cycle} was not kept: the run kept cycles {cycle_ranges(sorted(self.saved))}; "
+                                 "give save_at_cycles or keep_solution=True to keep others")
+        return self.saved[cycle]
 
     def as_dict(self):
+        extra = {} if self.jumps is None else {"jumps": [{"from_cycle": c, "cycles": n} for c, n in self.jumps],
+                                               "solved_cycles": self.solved_cycles}
         return {"cell": self.cell, "temperature_C": self.temperature_C, "stopped": self.stopped,
-                "warnings": self.warnings, "cycles": self.cycles}
+                "warnings": self.warnings, **extra, "cycles": self.cycles}
 
 
 def active_mass_g(parameter_values):
@@ -265,8 +294,8 @@ def step_capacity_mAh(step):
     return (q[-1] - q[0]) * 1e3
 
 
-def degradation_summaries(solution):
-    """Per cycle of ``solution`` (aligned with ``solution.cycles``), the model's degradation
+def degradation_summaries(solution, start=0, functions=None):
+    """Per cycle of ``solution`` from index ``start`` (aligned with ``solution.cycles[start:]``), the model's degradation
     summary variables at the end of the cycle, {name: value}: PyBaMM's
     ``solution.summary_variables[name]`` (names: submodels/degradation_summary.py; those the
     model's options define). Empty dicts for a solution without summary variables.
@@ -278,18 +307,18 @@ def degradation_summaries(solution):
     """
     summary = solution.summary_variables
     if summary is None or summary.cycles is None:
-        return [{} for _ in solution.cycles]
+        return [{} for _ in solution.cycles[start:]]
     names = degradation_summary.summary_variables(solution.all_models[0].summary_variables)
-    functions = {}
-    return [_values_at(cycle.last_state, names, functions) for cycle in summary.cycles]
+    functions = {} if functions is None else functions
+    return [_values_at(cycle.last_state, names, functions) for cycle in summary.cycles[start:]]
 
 
 def _values_at(state, names, functions):
     """{name: value} of the scalar variables ``names`` at ``state`` (a Solution of one point),
-    compiled once per model into ``functions``."""
+    compiled once per model into ``functions`` (keyed by the model, which it holds alive)."""
     model, inputs = state.all_models[0], state.all_inputs[0]
     keys = sorted(inputs)
-    if id(model) not in functions:
+    if model not in functions:
         t = casadi.MX.sym("t")
         y = casadi.MX.sym("y", state.all_ys[0].shape[0])
         p = casadi.MX.sym("p", sum(np.size(inputs[key]) for key in keys))
@@ -302,21 +331,22 @@ def _values_at(state, names, functions):
                                                                                    casadi_symbols=shared)
                        for name in names}
         scalars = [name for name, e in expressions.items() if e.shape == (1, 1)]
-        functions[id(model)] = scalars, casadi.Function(
+        functions[model] = scalars, casadi.Function(
             "degradation_summary", [t, y, p], [casadi.vertcat(*[expressions[name] for name in scalars])]
         )
-    scalars, function = functions[id(model)]
+    scalars, function = functions[model]
     p_values = np.concatenate([np.ravel(inputs[key]) for key in keys]) if keys else np.zeros(0)
     values = function(state.all_ts[0][-1], state.all_ys[0][:, -1], p_values).full().ravel()
     return {name: float(value) for name, value in zip(scalars, values)}
 
 
-def cycle_capacities(solution, mass_g):
+def cycle_capacities(solution, mass_g, start=0, functions=None):
     """Per-cycle discharge and charge capacity [mAh/g] and Coulombic efficiency, followed by
-    the cycle's degradation summary variables (degradation_summaries) under their names."""
+    the cycle's degradation summary variables (degradation_summaries) under their names; of
+    the cycles from index ``start`` on, numbered from ``start + 1``."""
     rows = []
-    summaries = degradation_summaries(solution)
-    for n, (cycle, summary) in enumerate(zip(solution.cycles, summaries), start=1):
+    summaries = degradation_summaries(solution, start, functions)
+    for n, (cycle, summary) in enumerate(zip(solution.cycles[start:], summaries), start=start + 1):
         if cycle is None:
             continue
         q = np.array([step_capacity_mAh(s) for s in solved_steps(cycle)])
@@ -344,6 +374,9 @@ def simulate_cycling(
     model_options=None,
     progress=False,
     protocol=None,
+    accelerate=False,
+    save_at_cycles=None,
+    keep_solution=False,
 ):
     """Cycle ``cell`` (a registered name, the path of a cell file or a ComposedCell) and return
     a CyclingResult.
@@ -354,9 +387,17 @@ def simulate_cycling(
     ``steps`` and ``cycles`` when cycles differ (e.g. a rate test). ``model_options``
     are laid over the cell's own (e.g. a gel cell's Li contact without voids). Raises
     SimulationFailed, holding the cycles that finished, if the solver stops early.
+    ``accelerate``, ``save_at_cycles`` and ``keep_solution``: see ``CyclingSimulation.solve``.
     """
     prepared = CyclingSimulation(cell, steps, cycles, temperature_C, model, parameter_values, model_options, protocol)
-    return prepared.solve(progress=progress)
+    return prepared.solve(progress=progress, accelerate=accelerate, save_at_cycles=save_at_cycles,
+                          keep_solution=keep_solution)
+
+
+# per-cycle rows an accelerated run also holds to its tolerance, beside the states (acceleration module)
+OBSERVED = ("discharge_capacity_mAh_g",)
+CYCLES_PER_BLOCK = 50  # a repeated protocol is solved this many cycles at a time, each block from the last one's end
+SAVED_CYCLES = 10  # evenly spaced cycles whose solutions a run of several blocks keeps (with the first and the last)
 
 
 class CyclingSimulation:
@@ -374,74 +415,219 @@ class CyclingSimulation:
         setup = prepare_run(cell, temperature_C, model_options, parameter_values=parameter_values)
         values = setup.parameter_values
         if protocol is not None:
-            experiment = protocol_experiment(values, protocol)
-            cycles = len(protocol)
+            protocol_experiment(values, protocol)  # checks every cycle
             self.protocol = [list(steps) for steps in protocol]
         else:
             if steps is None:
                 steps = default_steps(values, setup.cell.meta["c_rate"])
-            experiment = cycling_experiment(values, list(steps), cycles)
+            cycling_experiment(values, list(steps), cycles)  # checks the steps and the number of cycles
             self.protocol = [list(steps)] * cycles
-        self.cell, self.cycles, self.temperature_C, self.values = setup.name, cycles, setup.temperature_C, values
+        self.cycles = len(self.protocol)
+        self.repeated = all(steps == self.protocol[0] for steps in self.protocol)
+        self.block = min(self.cycles, CYCLES_PER_BLOCK) if self.repeated else self.cycles
+        self.cell, self.temperature_C, self.values = setup.name, setup.temperature_C, values
         self.setup_warnings = setup.warnings
+        self._summaries = {}  # compiled degradation summary functions, by model
         self.simulation = pybamm.Simulation(
             MODELS[model](setup.options),
             parameter_values=values,
-            experiment=experiment,
+            experiment=protocol_experiment(values, self.protocol[:self.block]),
             solver=pybamm.IDAKLUSolver(),
         )
 
-    def solve(self, inputs=None, progress=False):
+    def solve(self, inputs=None, progress=False, accelerate=False, save_at_cycles=None, keep_solution=False):
         """CyclingResult of one run; SimulationFailed (holding the cycles that finished) if it
         stops early or is interrupted (SIGINT: the run stops after the solver step under way);
         StepCannotStart if the first cycle cannot start. ``result.warnings`` names the steps
-        that ran out on PyBaMM's default duration."""
-        monitor = _RunMonitor(self.simulation, self.protocol, progress=progress)
-        total = self.cycles
+        that ran out on PyBaMM's default duration.
+
+        A repeated protocol longer than CYCLES_PER_BLOCK cycles is solved block by block, each
+        from a copy of the last block's end state, keeping the per-cycle rows and the solutions
+        of the first, the last, SAVED_CYCLES evenly spaced cycles and ``save_at_cycles`` (a list
+        of cycle numbers): its memory does not grow with the cycles. ``keep_solution=True``
+        keeps PyBaMM's whole solution instead. ``accelerate`` (True, or a
+        ``pybamm_ssb.acceleration.CycleJumping`` with its settings) jumps over cycles whose slow
+        states it extrapolates (see that module); every cycle still has its row.
+        """
+        jumping = CycleJumping() if accelerate is True else replace(accelerate, jumps=[], rejected=0) if accelerate else None
+        if jumping is not None and not self.repeated:
+            raise ParameterError("accelerate needs a protocol whose cycles repeat the same steps; this one's differ")
+        if jumping is not None and keep_solution:
+            raise ParameterError("an accelerated run has no whole solution to keep: the cycles it jumps are not solved")
+        run = _Run(self, inputs, progress, self._to_save(save_at_cycles), keep_solution)
         try:
-            with _DeferredInterrupt(monitor):
-                solution = self.simulation.solve(callbacks=[monitor, _Logging()], inputs=inputs)
+            with _DeferredInterrupt(run.monitor):
+                run.accelerated(jumping) if jumping is not None else run.plain()
         except KeyboardInterrupt:
-            raise SimulationFailed(f"interrupted after {monitor.finished} of {total} cycles (none kept: interrupted "
-                                   "twice)", None, interrupted=True) from None
-        except pybamm.SolverError as error:
+            raise SimulationFailed(f"interrupted after {run.monitor.finished} of {self.cycles} cycles (none kept: "
+                                   "interrupted twice)", None, interrupted=True) from None
+        self.simulation._solution = None  # PyBaMM's reference to the last block
+        return self._result(run, jumping)
+
+    def _to_save(self, save_at_cycles):
+        spaced = np.linspace(1, self.cycles, min(SAVED_CYCLES, self.cycles)).round().astype(int)
+        wanted = {int(n) for n in save_at_cycles or ()}
+        outside = sorted(n for n in wanted if not 1 <= n <= self.cycles)
+        if outside:
+            raise ParameterError(f"save_at_cycles must lie within 1-{self.cycles}, got {outside}")
+        return {1, self.cycles, *map(int, spaced), *wanted}
+
+    def _result(self, run, jumping):
+        monitor, total, rows = run.monitor, self.cycles, sorted(run.rows, key=lambda row: row["cycle"])
+        if not rows:
+            error = run.error
             if monitor.interrupted:
                 raise SimulationFailed(f"interrupted after 0 of {total} cycles", None, interrupted=True) from None
-            if "infeasible" in str(error) and monitor.finished == 0:
+            if error is None or "infeasible" in str(error):
                 raise StepCannotStart(self._cannot_start(1, None)) from None
             reason = monitor.stopped or str(error).strip().splitlines()[0]
             raise SimulationFailed(f"the solver stopped in cycle {monitor.started} of {total}, before any cycle "
-                                   f"finished: {reason}" if monitor.finished == 0 else
-                                   f"the solver stopped in cycle {monitor.started} of {total} ({reason}); "
-                                   f"the {monitor.finished} cycles before it are lost", None) from error
-        if isinstance(solution, pybamm.EmptySolution) or not getattr(solution, "cycles", None):
-            if monitor.interrupted:
-                raise SimulationFailed(f"interrupted after 0 of {total} cycles", None, interrupted=True)
-            raise StepCannotStart(self._cannot_start(1, None))
-        mass = active_mass_g(self.values)
-        rows = cycle_capacities(solution, mass)[:monitor.finished]
+                                   f"finished: {reason}", None) from error
+        if jumping is not None:
+            rows = fill_extrapolated(rows, rows[-1]["cycle"])
+        mass = run.mass
         nominal = self.values["Nominal cell capacity [A.h]"] * 1e3 / mass
         warnings = [*self.setup_warnings, *monitor.warnings, *monitor.skipped_warnings(),
                     *flag_cycles(rows, nominal, self.protocol)]
-        result = CyclingResult(self.cell, self.temperature_C, solution, mass, rows, self.values, warnings=warnings)
-        finished = len(rows)
+        result = CyclingResult(self.cell, self.temperature_C, run.whole, mass, rows, self.values, warnings=warnings,
+                               saved=run.saved, jumps=None if jumping is None else jumping.jumps, solved_cycles=run.solved)
+        finished = rows[-1]["cycle"]
         if finished < total:
             if monitor.interrupted:
                 result.stopped = f"interrupted after {finished} of {total} cycles"
                 raise SimulationFailed(result.stopped, result, interrupted=True)
             if monitor.stopped is None and monitor.started > finished:
-                monitor.stopped = self._cannot_start(finished + 1, solution)
-            reason = monitor.stopped or f"{solution.termination}"
+                monitor.stopped = self._cannot_start(finished + 1, run.state)
+            reason = monitor.stopped or (str(run.error).strip().splitlines()[0] if run.error else "the solver stopped")
             result.stopped = f"stopped after {finished} of {total} cycles: {reason}"
             raise SimulationFailed(result.stopped, result)
         return result
 
-    def _cannot_start(self, cycle, solution):
+    def _cannot_start(self, cycle, state):
         """Why cycle ``cycle`` (1-based) cannot start: its first step, and the voltage the cell
-        starts it at (the lower cut-off for a cell as assembled)."""
+        starts it at (the lower cut-off for a cell as assembled, else at ``state``, the end of
+        the cycle before)."""
         step = self.protocol[cycle - 1][0]
-        if solution is None or isinstance(solution, pybamm.EmptySolution):
+        if state is None:
             voltage, where = self.values["Lower voltage cut-off [V]"], "as assembled, at its lower cut-off"
         else:
-            voltage, where = float(solution["Voltage [V]"].entries[-1]), f"at the end of cycle {cycle - 1}"
+            voltage, where = float(state["Voltage [V]"].entries[-1]), f"at the end of cycle {cycle - 1}"
         return f"step '{step}' of cycle {cycle} cannot start: {why_step_cannot_start(step, voltage, where)}"
+
+
+class _Run:
+    """One solve of a CyclingSimulation, block by block: the rows of the cycles solved, the
+    kept cycle solutions, and the state the next block starts from."""
+
+    def __init__(self, prepared, inputs, progress, save, keep):
+        self.prepared, self.inputs, self.save, self.keep = prepared, inputs, save, keep
+        self.simulation = prepared.simulation
+        self.monitor = _RunMonitor(self.simulation, prepared.protocol, progress=progress)
+        self.mass = active_mass_g(prepared.values)
+        self.rows, self.saved, self.ends = [], {}, {}
+        self.state = self.whole = self.error = self.swing = None
+        self.solved = 0  # cycles solved, with those of rejected jumps
+        self.single = prepared.block == prepared.cycles  # one block: PyBaMM's whole solution is the run's
+
+    def block(self, base, count, state):
+        """Solve cycles base+1 .. base+count from ``state`` (a one-point Solution; None: the cell
+        as assembled). Returns (rows, end states by cycle, cycle solutions to keep) of the cycles
+        that finished, and sets ``state`` to the last one's end; None if no cycle finished."""
+        monitor = self.monitor
+        start = self.whole if self.keep and self.whole is not None else state
+        monitor.begin_block(base, count, start is not None)
+        try:
+            solution = self.simulation.solve(starting_solution=start, callbacks=[monitor, _Logging()], inputs=self.inputs)
+        except pybamm.SolverError as error:  # PyBaMM raises only for the first step of the block
+            self.error = error
+            return None
+        if isinstance(solution, pybamm.EmptySolution) or not getattr(solution, "cycles", None):
+            return None
+        self.solved += monitor.finished - base
+        skip = 0 if start is None else len(start.cycles) if self.keep else 1
+        rows = [row for row in cycle_capacities(solution, self.mass, skip, self.prepared._summaries)
+                if row["cycle"] - skip <= monitor.finished - base]
+        ends, kept = {}, {}
+        for row in rows:
+            cycle = solution.cycles[row["cycle"] - 1]
+            row["cycle"] += base - skip
+            observed = [row[name] for name in OBSERVED if row.get(name) is not None]
+            ends[row["cycle"]] = np.concatenate([cycle.all_ys[-1][:, -1], observed])
+            if self.keep or self.single or row["cycle"] in self.save:
+                kept[row["cycle"]] = cycle
+        if self.keep or self.single:
+            self.whole = solution
+        if rows:
+            last = solution.cycles[rows[-1]["cycle"] - base + skip - 1]
+            self.state = _state_at(solution, last.all_ys[-1][:, -1])
+            swing = np.ptp(np.hstack(last.all_ys), axis=1)  # each state's swing within the last cycle
+            self.swing = np.concatenate([swing, np.zeros(len(observed))])
+        return rows, ends, kept
+
+    def commit(self, outcome):
+        rows, ends, kept = outcome
+        self.rows += rows
+        self.ends.update(ends)
+        self.saved.update(kept)
+
+    def _ran_through(self, outcome, last):
+        """Whether the block reached cycle ``last`` with nothing stopping the run."""
+        return outcome is not None and self.monitor.stopped is None and self.monitor.finished >= last
+
+    def plain(self):
+        done, total = 0, self.prepared.cycles
+        while done < total:
+            count = min(self.prepared.block, total - done)
+            outcome = self.block(done, count, self.state)
+            if outcome is not None:
+                self.commit(outcome)
+            if not self._ran_through(outcome, done + count):
+                return
+            done += count
+
+    def accelerated(self, jumping):
+        """Simulate ``jumping.first`` cycles, then jump and simulate again (acceleration module)."""
+        total, self.single = self.prepared.cycles, False
+        first = min(jumping.first, total)
+        outcome = self.block(0, first, None)
+        if outcome is not None:
+            self.commit(outcome)
+        if not self._ran_through(outcome, first) or first == total:
+            return
+        slow, controlled = slow_state_indices(self.simulation._disc.y_slices, self.simulation.steps_to_built_models.values())
+        states = self.state.all_ys[-1].shape[0]  # the observed rows follow the states in ``ends``
+        observed = np.arange(states, len(self.ends[first]))
+        controlled = np.concatenate([controlled, observed])
+        cycle, ends = first, self.ends
+        jumping.measure(ends, cycle)
+        while cycle < total:
+            y = ends[cycle]
+            scale = np.maximum(np.maximum(np.abs(y), np.abs(ends[1])), self.swing)
+            n = jumping.jump_length(cycle, scale, controlled, total - cycle)
+            count = min(jumping.window + (jumping.settle if n else 0), total - cycle - n)
+            start = self.state if n == 0 else _state_at(self.state, jumping.land(y, cycle, n, slow)[:states])
+            outcome = self.block(cycle + n, count, start)
+            if not self._ran_through(outcome, cycle + n + count):
+                if outcome is not None:
+                    self.commit(outcome)
+                    jumping.jumps += [(cycle, n)] if n else []
+                return
+            last = cycle + n + count
+            both = {**ends, **outcome[1]}
+            if n and not jumping.accept(cycle, n, both, last, scale, controlled, observed):
+                self.state = _state_at(self.state, y[:states])
+                continue
+            rows, new, kept = outcome
+            settling = cycle + n + jumping.settle  # their rows are off by the fast states they settle: interpolated
+            self.commit(([row for row in rows if not n or row["cycle"] > settling], new, kept))
+            if not n and count == jumping.window:
+                jumping.measure(ends, last)
+            cycle = last
+
+
+def _state_at(solution, y):
+    """A one-point copy of ``solution``'s last state with state vector ``y``: the start of a block,
+    holding no reference to the block's arrays."""
+    last = solution.last_state
+    return pybamm.Solution(np.array(last.all_ts[-1][-1:], dtype=float), np.array(y, dtype=float).reshape(-1, 1),
+                           last.all_models[-1], dict(last.all_inputs[-1]))

@@ -160,7 +160,7 @@ def write_table(table, out):
 
 
 def sweep(cell, vary, *, temperatures=None, cycles=100, samples=None, seed=0, model="spme", c_rate=None,
-          scheduler=None, workers=None, progress=True, out=None):
+          scheduler=None, workers=None, progress=True, out=None, accelerate=False):
     """Cycle ``cell`` ``cycles`` times with its document protocol (at ``c_rate``, the cell's by
     default) at every point of a grid, on a Dask cluster, and return a pandas.DataFrame with one
     row per run and cycle.
@@ -182,7 +182,8 @@ def sweep(cell, vary, *, temperatures=None, cycles=100, samples=None, seed=0, mo
     ``status`` ("finished", "stopped": ended early but kept its finished cycles, "failed": no
     cycle) and ``reason`` (why it stopped or failed). A run without a cycle has one row, its
     cycle missing (NA). A failing run never stops the others. ``out`` (.csv or .parquet) writes
-    the table too.
+    the table too. ``accelerate`` jumps cycles (``CyclingSimulation.solve``); the column
+    ``extrapolated`` then marks the rows of jumped cycles.
     """
     distributed = require("distributed", "sweep", "a parameter sweep")
     if out is not None:
@@ -198,7 +199,7 @@ def sweep(cell, vary, *, temperatures=None, cycles=100, samples=None, seed=0, mo
     points = sweep_grid(cell, vary, temperatures, samples=samples, seed=seed)
     one_build = set(vary) <= set(fit_parameters(cell))
     cells = _composed_cells(cell, points)
-    tasks = [(cell if one_build else cells[point.run], point, cycles, model, c_rate, one_build) for point in points]
+    tasks = [(cell if one_build else cells[point.run], point, cycles, model, c_rate, one_build, accelerate) for point in points]
     if scheduler is None:
         size = min(workers or os.cpu_count(), len(points))
         with distributed.LocalCluster(n_workers=size, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
@@ -211,7 +212,7 @@ def sweep(cell, vary, *, temperatures=None, cycles=100, samples=None, seed=0, mo
             raise SweepError(f"scheduler '{scheduler}' cannot be reached: {str(error).splitlines()[0]}") from None
         with client:
             outcomes = _gather(distributed, client, tasks, progress)
-    table = _table(points, outcomes, list(vary))
+    table = _table(points, outcomes, list(vary), accelerate)
     if out is not None:
         write_table(table, out)
     return table
@@ -251,15 +252,15 @@ def _gather(distributed, client, tasks, progress):
 _worker = threading.local()  # a worker thread's FadeSimulators, kept from task to task
 
 
-def _run(cell, point, cycles, model, c_rate, one_build):
+def _run(cell, point, cycles, model, c_rate, one_build, accelerate):
     """On a worker: (cycle rows, status, reason) of one point; never raises."""
     try:
         if one_build:
             result = _simulator(tuple(point.values))(cell, cycles, point.values, c_rate=c_rate, temperature_C=point.temperature_C,
-                                                     model=model).result
+                                                     model=model, accelerate=accelerate).result
         else:
             steps = None if c_rate is None else default_steps(cell.values, c_rate)
-            result = simulate_cycling(cell, steps, cycles, point.temperature_C, model)
+            result = simulate_cycling(cell, steps, cycles, point.temperature_C, model, accelerate=accelerate)
         return _cycle_rows(result), "finished", None
     except SimulationFailed as error:
         rows = _cycle_rows(error.result) if error.result is not None else []
@@ -279,7 +280,7 @@ def _simulator(names):
 
 
 def _cycle_rows(result):
-    return [{column: row[column] for column in CYCLE_COLUMNS} for row in result.cycles]
+    return [{column: row[column] for column in (*CYCLE_COLUMNS, "extrapolated") if column in row} for row in result.cycles]
 
 
 def _one_line(error):
@@ -287,14 +288,15 @@ def _one_line(error):
     return text[0] if isinstance(error, PybammSsbError) and text else f"{type(error).__name__}: {text[0] if text else ''}"
 
 
-def _table(points, outcomes, names):
+def _table(points, outcomes, names, accelerate=False):
     """The sweep's DataFrame: a row per run and cycle (one, without a cycle, for a run that has none)."""
     rows = []
     for point in points:
         cycles, status, reason = outcomes[point.run]
         head, tail = {"run": point.run, **point.values, "temperature_C": point.temperature_C}, {"status": status, "reason": reason}
         rows += [head | row | tail for row in cycles] or [head | tail]
-    table = pd.DataFrame(rows, columns=["run", *names, "temperature_C", *CYCLE_COLUMNS, "status", "reason"])
+    columns = [*CYCLE_COLUMNS, *(["extrapolated"] if accelerate else [])]
+    table = pd.DataFrame(rows, columns=["run", *names, "temperature_C", *columns, "status", "reason"])
     return table.astype({"cycle": "Int64", "discharge_capacity_mAh_g": float, "charge_capacity_mAh_g": float,
                          "coulombic_efficiency": float})
 

@@ -48,7 +48,7 @@ def test_a_mechanism_may_be_switched_off_below_its_fitted_range():
 def test_a_users_file_is_checked_by_the_same_rules(tmp_path):
     text = (SETS / "cathodes" / "LFP_Cui2025.toml").read_text()
     bad = tmp_path / "cathode.toml"
-    bad.write_text(text.replace("[quantities.particle_radius_um]\nvalue = 14.9", "[quantities.particle_radius_um]\nvalue = -1.0"))
+    bad.write_text(re.sub(r"(\[quantities\.particle_radius_um\]\nvalue = )\S+", r"\g<1>-1.0", text))
     with pytest.raises(ParameterFileError, match=r"cathode.toml quantity 'particle_radius_um' must be > 0, got -1"):
         compose_cell("lithium_metal", "LATP_NUHS_Cui2025", str(bad), "TPW_Cui2025")
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pybamm_ssb.cli import main
-from pybamm_ssb.fade import FadeSimulator, FitParameter, simulate_fade
+from pybamm_ssb.fade import FadeSimulator, FitParameter, fit_parameters, simulate_fade
 from pybamm_ssb.fade_data import FadeDataError, read_fade_data
 from pybamm_ssb.fitting import DIFF_STEP, FitError, fit_fade
 from pybamm_ssb.plotting import plot_fit
@@ -340,7 +340,8 @@ def test_recovers_the_interphase_rate_of_the_real_model():
 def test_recovers_the_contact_spread_of_a_pressed_cell():
     """The CUHS LFP cell's first 15 cycles at 0.2C, 0.5 % noise: kappa (sigma = kappa R_q) is
     recovered from a start 30 % high, its regions built once for the whole fit."""
-    cell, truth = "Cui2025_LFP_CUHS_CPS", 0.01308
+    cell = "Cui2025_LFP_CUHS_CPS"
+    truth = fit_parameters(cell)["lithium_interface_spread"].value
     curve = simulate_fade(cell, 15)
     noise = 1 + 0.005 * np.random.default_rng(3).standard_normal(15)
     data = read_fade_data(pd.DataFrame({"cycle": curve.cycle, "discharge_capacity_mAh_g": curve.discharge_capacity_mAh_g * noise}))

@@ -20,6 +20,14 @@ from .conftest import LFP
 SHORT = ["Charge at 1C until 3.8 V", "Discharge at 1C until 2.5 V"]
 
 
+def finish(run):
+    """(stdout, stderr) of the rest of ``run``. Read through the file objects, not communicate(),
+    which would miss the lines their iteration has already buffered."""
+    out, err = run.stdout.read(), run.stderr.read()
+    run.wait(timeout=60)
+    return out, err
+
+
 def cli(*args, **kwargs):
     return subprocess.Popen([sys.executable, "-m", "pybamm_ssb.cli", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kwargs)
@@ -75,7 +83,7 @@ def test_an_interrupted_run_keeps_its_finished_cycles(how):
         if line.startswith("cycle 2/500"):
             break
     run.send_signal(how)
-    out, err = run.communicate(timeout=60)
+    out, err = finish(run)
     assert run.returncode == 128 + how, err
     printed = json.loads(out)
     n = len(printed["cycles"])
@@ -93,7 +101,7 @@ def test_an_interrupted_run_prints_its_table():
             break
     time.sleep(0.2)
     run.send_signal(signal.SIGINT)
-    out, err = run.communicate(timeout=60)
+    out, err = finish(run)
     assert run.returncode == 130
     rows = out.splitlines()[2:]
     n = int(err.strip().splitlines()[-1].split("interrupted after ")[1].split()[0])

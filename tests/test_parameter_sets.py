@@ -199,7 +199,8 @@ def test_an_override_must_be_a_number_or_an_input_parameter():
     # an input parameter flows into what is derived from it, whose provenance cannot print a number
     cell = get_cell(NCM, {"electrochemically_active_fraction": pybamm.InputParameter("f")})
     eps = cell.values["Positive electrode active material volume fraction"]
-    assert eps.evaluate(inputs={"f": 0.5}) == pytest.approx(0.5 / 0.8726 * get_cell(NCM).values[
+    fraction = load_component("cathodes", "NCM811_Cui2025").value("electrochemically_active_fraction")
+    assert eps.evaluate(inputs={"f": 0.5}) == pytest.approx(0.5 / fraction * get_cell(NCM).values[
         "Positive electrode active material volume fraction"])
     assert "j0 = (set at solve time) A/m2" in cell.provenance["Positive electrode exchange-current density [A.m-2]"].source
 

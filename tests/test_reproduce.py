@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from pybamm_ssb import cli, get_cell
+from pybamm_ssb.calibration import read_held_out
 from pybamm_ssb.fade import simulate_fade
 from pybamm_ssb.reproduce import (
     TARGETS,
+    Report,
     TargetSelectionError,
     reproduce,
     select_targets,
@@ -48,11 +50,50 @@ def test_reproduce_json_has_the_report_keys(capsys):
     assert {t.id for t in chosen} == {"000-lfp-nuhs-c1", "000-lfp-nuhs-c100"}
     assert cli.main(["reproduce", "--only", "000-lfp-nuhs", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    keys = {"id", "cell", "quantity", "condition", "unit", "measured", "simulated", "rel_error", "kind", "source"}
+    keys = {"id", "cell", "quantity", "condition", "unit", "measured", "simulated", "rel_error", "kind", "source", "bound",
+            "held_out_error", "held_out"}
     assert [t["id"] for t in out["targets"]] == [t.id for t in chosen]
     assert all(set(t) == keys for t in out["targets"])
     assert out["summary"]["fitted"] == {"within_tolerance": 2, "targets": 2}
     assert out["summary"]["predicted"] == {"within_tolerance": 0, "targets": 0}
+    stored = read_held_out()
+    for row in out["targets"]:  # fitted targets: the stored held-out result, or "not computed"
+        entry = stored.get(row["id"])
+        assert row["held_out"] == ("not computed" if entry is None else entry["note"])
+        assert row["held_out_error"] == (None if entry is None else entry.get("error"))
+    assert out["documents"]["000"]["targets"] == 2 and out["documents"]["000"]["fitted"]["targets"] == 2
+    assert len(out["fitted_values"]["Cui2025_LFP_NUHS_TPW"]) == 3  # particle radius, contact loss, NUHS interphase rate
+
+
+def _row(id, kind, error, held_out_error, bound=None):
+    return {"id": id, "kind": kind, "rel_error": error, "held_out_error": held_out_error, "bound": bound}
+
+
+def test_the_per_document_summary_counts_kinds_and_averages_the_held_out_errors():
+    """Predicted targets' held-out error is their own error; bounds and missing held-out errors
+    are left out of the mean."""
+    rows = [_row("000-a", "fitted", 0.01, -0.04), _row("000-b", "fitted", 0.0, None), _row("000-c", "predicted", 0.1, 0.1),
+            _row("000-d", "predicted", 0.5, 0.5, "at most"), _row("002-a", "fitted", 0.02, None)]
+    met = {"000-a": True, "000-b": True, "000-c": False, "000-d": True, "002-a": True}
+    documents = Report(rows, {}, {}, met).documents()
+    assert documents["000"] == {"fitted": {"within_tolerance": 2, "targets": 2}, "predicted": {"within_tolerance": 1, "targets": 2},
+                                "targets": 4, "within_tolerance": 3, "held_out_errors": 2,
+                                "mean_abs_held_out_error": pytest.approx(0.07)}
+    assert documents["002"]["mean_abs_held_out_error"] is None and documents["002"]["held_out_errors"] == 0
+
+
+def test_the_table_shows_fitted_and_held_out_errors(capsys, monkeypatch):
+    """A predicted target's held-out error is its error; a fitted one's comes from the store."""
+    monkeypatch.setattr("pybamm_ssb.calibration.read_held_out", lambda: {"000-lfp-nuhs-c1": {"error": -0.0421, "note": "n"}})
+    assert cli.main(["reproduce", "--only", "000-lfp-nuhs-c1,000-lfp-0.3mA-tpw"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"fitted\s+held-out", out)
+    assert re.search(r"000-lfp-nuhs-c1\s+152.5\s+15[0-9].[0-9]\s+[+-][0-9.]+%\s+-4.2%\s+fitted", out), out
+    assert re.search(r"000-lfp-nuhs-c100\s+150.1\s+1[0-9]{2}.[0-9]\s+[+-][0-9.]+%\s+not computed\s+fitted", out), out
+    assert re.search(r"000-lfp-0.3mA-tpw\s+>=100.0\s+1[0-9]{2}.[0-9]\s+-\s+\+[0-9.]+%\s+predicted", out), out
+    assert re.search(r"000: 3 of 3 within tolerance \(fitted 2 of 2, predicted 1 of 1\); mean \|held-out error\| 4.2% over 1 ", out)
+    assert re.search(r"Cui2025_LFP_NUHS_TPW\s+3: electrolytes/LATP_NUHS_Cui2025: anode_interphase_linear_rate_nm_h, "
+                     r"cathodes/LFP_Cui2025: particle_radius_um, cathodes/LFP_Cui2025: contact_loss_coefficient", out), out
 
 
 def test_a_bound_runs_at_its_current_density_and_is_met_on_its_side(tmp_path, capsys):

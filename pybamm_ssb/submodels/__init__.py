@@ -1,6 +1,6 @@
 """Submodels that add solid-state physics to PyBaMM's lithium-metal half-cell."""
 
-from .cathode_side_reaction import CathodeInterphaseCurrent
+from .cathode_side_reaction import CathodeInterphaseCurrent, InverseKineticsTotalInterfacialCurrent
 from .degradation_summary import CathodeInterphaseCharge
 from .interface_resistance import InterfaceResistance
 from .interphase import AnodeInterphase, CathodeInterphase
@@ -22,6 +22,7 @@ __all__ = [
     "CathodeInterphaseCurrent",
     "ConstantLithiumContact",
     "InterfaceResistance",
+    "InverseKineticsTotalInterfacialCurrent",
     "LithiumElectrode",
     "LithiumMetalThickness",
     "LithiumVoidContact",

@@ -138,37 +138,48 @@ class AnodeInterphase(BaseInterphase):
 
 
 class CathodeInterphase(BaseInterphase):
-    """CEI on the cathode particles, growing above the electrolyte's oxidation onset."""
+    """CEI on the cathode particles, growing above the electrolyte's oxidation onset.
+
+    ``x_average``: the model's cathode is one average particle (SPM-class models), whose
+    rate g is then computed once rather than at each place."""
 
     prefix = "Cathode interphase"
 
+    def __init__(self, param, options=None, x_average=False):
+        super().__init__(param, options)
+        self.x_average = x_average
+
     def _growth_rate(self, variables):
         """Area-weighted mean of the local rate g(x) (module docstring), set by get_coupled_variables."""
-        a = variables["Positive electrode surface area to volume ratio [m-1]"]
         local = variables[f"{self.film} local growth rate [m.s-1]"]
+        if self.x_average:
+            return pybamm.x_average(local)
+        a = variables["Positive electrode surface area to volume ratio [m-1]"]
         return pybamm.x_average(a * local) / pybamm.x_average(a)
 
     def _local_growth_rate(self, variables):
         """g(x) = S(x) [k_lin (1 + gamma |i|) + k_par / L], S driven by the particles at x."""
         i = variables[self.current]
         L = variables[f"{self.film} thickness [m]"]
-        T = variables["Positive electrode temperature [K]"]
-        U = self._bounded_potential(variables)
+        where = "X-averaged positive electrode" if self.x_average else "Positive electrode"
+        T = variables[f"{where} temperature [K]"]
+        U = self._bounded_potential(variables[f"{where} open-circuit potential [V]"])
         U_ox = pybamm.Parameter("Electrolyte oxidation onset potential [V]")
         alpha = pybamm.Parameter("Electrolyte oxidation transfer coefficient")
         F, R = self.param.F, self.param.R
         S = pybamm.exp(alpha * F * (U - U_ox) / (R * T))
         here = "positive electrode"
+        if self.x_average:
+            return pybamm.PrimaryBroadcast(interphase_growth_rate(self.prefix, T, i, L, S), here)
         return interphase_growth_rate(self.prefix, T, pybamm.PrimaryBroadcast(i, here), pybamm.PrimaryBroadcast(L, here), S)
 
-    def _bounded_potential(self, variables):
-        """Surface OCP of the cathode, held inside the voltage window widened by POTENTIAL_MARGIN.
+    def _bounded_potential(self, U):
+        """Surface OCP U of the cathode, held inside the voltage window widened by POTENTIAL_MARGIN.
 
         A physical solution stays inside. Newton iterates can leave it, and exp() of a wild
         potential made the film, and so the cell voltage, overflow: the solver then failed
         to converge in every charge step without the bound.
         """
-        U = variables["Positive electrode open-circuit potential [V]"]
         lower = self.param.voltage_low_cut - POTENTIAL_MARGIN
         upper = self.param.voltage_high_cut + POTENTIAL_MARGIN
         return pybamm.maximum(pybamm.minimum(U, upper), lower)
@@ -182,9 +193,10 @@ class CathodeInterphase(BaseInterphase):
         variables = super().get_coupled_variables(variables)
         c_q = self._parameter("charge concentration [mol.m-3]")
         j_side = self.param.F * c_q * variables[f"{self.film} local growth rate [m.s-1]"]
-        a = variables["Positive electrode surface area to volume ratio [m-1]"]
         variables[f"{self.film} side-reaction current density [A.m-2]"] = j_side
-        variables[f"{self.film} side-reaction current per electrode area [A.m-2]"] = (
-            pybamm.x_average(j_side * a) * self.param.p.L
-        )
+        if self.x_average:
+            a_j_side = pybamm.x_average(j_side) * variables["X-averaged positive electrode surface area to volume ratio [m-1]"]
+        else:
+            a_j_side = pybamm.x_average(j_side * variables["Positive electrode surface area to volume ratio [m-1]"])
+        variables[f"{self.film} side-reaction current per electrode area [A.m-2]"] = a_j_side * self.param.p.L
         return variables

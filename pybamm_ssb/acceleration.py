@@ -1,0 +1,215 @@
+"""Cycle jumping: a long run of a repeated protocol from a few cycles simulated in full.
+
+A cycling run is a nearly periodic solution. Within a cycle (or a few) the lithium in the
+electrolyte and the lithium contact (voids that stripping opens and plating refills) swing and
+return: these are the fast states. The others drift from cycle to cycle along a smooth
+envelope, y_k at the end of cycle k: interphase thicknesses, cathode contact and active
+fraction, lithium in the particles at the cycle's end, foil thickness, lithium lost, charge
+counters. The envelope is integrated over cycles by the multirevolutionary
+(envelope-following) methods for nearly periodic ODEs (Gear & Gallivan, "Automatic methods for
+highly oscillatory ordinary differential equations", Lecture Notes in Mathematics 912 (1982)
+115; Petzold, SIAM J. Numer. Anal. 18 (1981) 455), known in battery ageing studies as cycle
+jumping:
+
+- the per-cycle derivative g = (y_(m+w) - y_m) / w is measured over ``window`` = w cycles
+  simulated in full, with its scatter s (the standard error of the w per-cycle changes);
+- a jump of n cycles from the end of cycle k integrates g linearly in cycle number
+  (second-order Adams-Bashforth with variable step), with dg/dk the change of g between the
+  last two measurements beyond their scatter, max(|g - g_q| - 2 (s + s_q), 0) / (p - p_q),
+  and p the cycle about which g was measured:
+  y_(k+n) = y_k + n g + dg/dk (n (k - p) + n^2 / 2)
+  (g itself counts only beyond 2 s: a flickering state is not carried away by its noise);
+- the last term is the error of a first-order jump: n is the largest number of cycles for
+  which |dg/dk| n^2 / 2 stays below ``rtol`` times each controlled quantity's scale (its size,
+  or its swing within a cycle when larger), at most doubling from one jump to the next;
+- the fast states land as they were at the end of cycle k; ``settle`` cycles simulated after
+  landing settle them (their rows, like those of the jumped cycles, are interpolated), the
+  next ``window`` measure g again. If g differs from its prediction g + dg/dk (p' - p) by more
+  than the tolerance allows (error n (|g' - g_pred| - 2 (s' + s)) / 2), or the discharge
+  capacity from the value the envelope predicts for it, the jump is rejected and taken again
+  with half the cycles.
+
+The controlled quantities are the states the equations or the events read (not the
+bookkeeping integrals nothing depends on: charge counters, lithium lost with cut-off
+particles) and the discharge capacity, observed in every simulated cycle and scaled by the
+first cycle's: a knee in the capacity, which the states approach smoothly, shortens the jumps.
+The rows of the cycles not simulated are interpolated (monotone cubic) between simulated ones.
+Where the cycles stop being smooth (a cell that delivers in one cycle and not the next) the
+control keeps the jumps short or nil: the run is then as slow as a full one, and as right.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pybamm
+
+from .validation import ParameterError
+
+# the fast states (module docstring)
+FAST = ("porosity times concentration", "Electrolyte concentration", "Lithium metal interface contact fraction")
+
+
+def slow_state_indices(y_slices, models):
+    """(slow, controlled) index arrays into the state vector of the discretised ``models`` (one
+    per experiment step, sharing ``y_slices``). Every differential state that is not FAST is
+    slow; the controlled ones are those the equations or the events read (interphase
+    thicknesses, cathode contact, active fraction, foil thickness), not the bookkeeping
+    integrals nothing depends on (charge counters, lithium lost with cut-off particles)."""
+    differential = {v.name for model in models for v in model.rhs}
+    read = set()
+    for model in models:
+        for expression in (model.concatenated_rhs, model.concatenated_algebraic, *(e.expression for e in model.events)):
+            for node in expression.pre_order():
+                if isinstance(node, pybamm.StateVector):
+                    read.update(i for s in node.y_slices for i in range(s.start, s.stop))
+    slow, controlled = [], []
+    for variable, slices in y_slices.items():
+        if variable.name not in differential or any(fast in variable.name for fast in FAST):
+            continue
+        indices = np.concatenate([np.arange(s.start, s.stop) for s in slices])
+        slow.append(indices)
+        if read.intersection(indices):
+            controlled.append(indices)
+    return np.concatenate(slow), np.concatenate(controlled) if controlled else np.zeros(0, dtype=int)
+
+
+@dataclass
+class CycleJumping:
+    """Settings and record of the jumps of one run (module docstring). ``first`` cycles are
+    simulated before the first jump, which, before dg/dk is known, is ``first_jump`` cycles;
+    no jump is longer than ``max_jump``. With ``schedule`` ({from cycle: cycles}, e.g. another
+    run's ``jumps``) the run takes exactly those jumps, without error control: runs at nearby
+    parameter values then differ smoothly, as a finite-difference Jacobian needs."""
+
+    rtol: float = 5e-3
+    first: int = 5
+    first_jump: int = 4
+    max_jump: int = 200
+    window: int = 2
+    settle: int = 1
+    schedule: dict = None
+    jumps: list = field(default_factory=list)  # (from cycle, cycles jumped) of the accepted jumps
+    rejected: int = 0
+
+    def __post_init__(self):
+        if not (np.isfinite(self.rtol) and 0 < self.rtol < 0.1):
+            raise ParameterError(f"the acceleration tolerance rtol must be in (0, 0.1), got {self.rtol}")
+        for name, low in (("window", 1), ("settle", 1), ("first", self.window + 1), ("first_jump", 2), ("max_jump", 2)):
+            value = getattr(self, name)
+            if int(value) != value or value < low:
+                raise ParameterError(f"{name} must be a whole number >= {low}, got {value}")
+        self.samples = []  # (p, g, s): per-cycle derivative g measured about cycle p, and its scatter
+        self._limit = None  # the longest jump allowed after a rejection
+
+    def _derivative(self, ends, last):
+        """(p, g, s) from the end states ``ends`` (by cycle) of the ``window`` cycles up to ``last``;
+        s from the changes' spread about the trend of g measured so far."""
+        cycles = np.arange(last - self.window + 1, last + 1)
+        changes = np.array([ends[m] - ends[m - 1] for m in cycles])
+        g = changes.mean(axis=0)
+        if self.window == 1:
+            return last - 0.5, g, np.zeros_like(g)
+        if len(self.samples) >= 2:  # the trend of g from the last two measurements, noise and all
+            (q, g_q, _), (p, g_p, _) = self.samples[-2:]
+            trend = np.outer(cycles - cycles.mean(), (g_p - g_q) / (p - q))
+        else:
+            trend = 0.0
+        spread = np.sqrt(((changes - g - trend) ** 2).sum(axis=0) / (self.window - 1))
+        return last - self.window / 2, g, spread / np.sqrt(self.window)
+
+    def measure(self, ends, last):
+        """Record the derivative of the ``window`` cycles up to ``last``, simulated without a jump
+        (which lifts the limit a rejected jump set)."""
+        self.samples.append(self._derivative(ends, last))
+        self._limit = None
+
+    @staticmethod
+    def _beyond_scatter(difference, scatter):
+        return np.sign(difference) * np.maximum(np.abs(difference) - 2 * scatter, 0.0)
+
+    def _trend(self):
+        """(p, g, s, dg/dk) of the last measurement (dg/dk None before the second)."""
+        p, g, s = self.samples[-1]
+        if len(self.samples) < 2:
+            return p, g, s, None
+        q, g_q, s_q = self.samples[-2]
+        return p, g, s, self._beyond_scatter(g - g_q, s + s_q) / (p - q)
+
+    @staticmethod
+    def _relative(values, scale, controlled):
+        return np.abs(values[controlled]) / np.maximum(scale[controlled], 1e-300)
+
+    def jump_length(self, cycle, scale, controlled, remaining):
+        """Cycles to jump from the end of ``cycle``, the last simulated; 0 to simulate on instead.
+        Of the ``remaining`` cycles, the ``window`` + 1 after landing are simulated."""
+        if self.schedule is not None:
+            n = self.schedule.get(cycle, 0)
+            return n if 2 <= n <= remaining - self.window - self.settle else 0
+        slope = self._trend()[-1]
+        if slope is None:
+            n = self.first_jump
+        else:
+            worst = self._relative(slope, scale, controlled).max(initial=0.0)
+            n = self.max_jump if worst == 0 else int(np.sqrt(2 * self.rtol / worst))
+            if self.jumps:
+                n = min(n, 2 * self.jumps[-1][1])
+        n = min(n, self.max_jump, remaining - self.window - self.settle, self._limit or n)
+        return n if n >= 2 else 0
+
+    def _advance(self, cycle, n):
+        """The integral of g over the ``n`` cycles after ``cycle`` (module docstring)."""
+        p, g, s, slope = self._trend()
+        g = self._beyond_scatter(g, s)
+        return n * g if slope is None else n * g + slope * (n * (cycle - p) + 0.5 * n**2)
+
+    def land(self, y, cycle, n, slow):
+        """The state ``n`` cycles after the end of ``cycle`` (state ``y``): slow states advanced
+        by the integral of g, fast ones kept."""
+        landed = y.copy()
+        landed[slow] += self._advance(cycle, n)[slow]
+        return landed
+
+    def accept(self, cycle, n, ends, last, scale, controlled, observed):
+        """Whether the jump of ``n`` cycles from ``cycle`` holds, given the end values ``ends`` of
+        the cycles simulated after landing up to ``last`` (states, then the ``observed``
+        quantities); records the new g when it does."""
+        p, g, s, slope = self._trend()
+        p_new, g_new, s_new = self._derivative(ends, last)
+        predicted = g if slope is None else g + slope * (p_new - p)
+        error = 0.5 * n * self._relative(self._beyond_scatter(g_new - predicted, s + s_new), scale, controlled)
+        reached = ends[cycle] + self._advance(cycle, last - cycle)
+        error = np.append(error, self._relative(ends[last] - reached, scale, observed))
+        if self.schedule is None and error.max(initial=0.0) > 2 * self.rtol and n > 2:
+            self.rejected += 1
+            self._limit = n // 2
+            return False
+        self.jumps.append((cycle, n))
+        self._limit = None
+        self.samples.append((p_new, g_new, s_new))
+        return True
+
+
+def fill_extrapolated(rows, total):
+    """Rows for cycles 1..``total`` from the simulated ``rows`` (each with "cycle"): the missing
+    cycles' numbers interpolated (monotone cubic, PCHIP) in cycle number between simulated ones,
+    and each row marked "extrapolated"."""
+    from scipy.interpolate import PchipInterpolator
+
+    by_cycle = {row["cycle"]: row for row in rows}
+    simulated = np.array(sorted(by_cycle), dtype=float)
+    wanted = [n for n in range(1, total + 1) if n not in by_cycle]
+    keys = [k for k, v in rows[0].items() if k != "cycle" and isinstance(v, float)]
+    columns = {}
+    for key in keys:
+        known = [(c, by_cycle[int(c)][key]) for c in simulated if by_cycle[int(c)].get(key) is not None]
+        if len(known) >= 2:
+            x, v = np.array(known).T
+            columns[key] = PchipInterpolator(x, v)(wanted) if wanted else []
+    filled = {n: {**row, "extrapolated": False} for n, row in by_cycle.items()}
+    for i, n in enumerate(wanted):
+        row = {"cycle": n, **{k: (float(columns[k][i]) if k in columns else None) for k in keys}, "extrapolated": True}
+        charge = row.get("charge_capacity_mAh_g")
+        if "coulombic_efficiency" in row and charge:
+            row["coulombic_efficiency"] = row["discharge_capacity_mAh_g"] / charge
+        filled[n] = row
+    return [filled[n] for n in sorted(filled)]
