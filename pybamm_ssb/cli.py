@@ -253,9 +253,9 @@ def _simulate(args):
                   f"{row['charge_capacity_mAh_g']:14.1f}  {'-' if ce is None else f'{ce:.4f}':6s}  {values}"
                   + ("  *" if row.get("extrapolated") else ""))
         if result.jumps is not None:
-            jumped = sum(n for _, n in result.jumps)
-            print(f"* extrapolated: {jumped} of {len(result.cycles)} cycles jumped in {len(result.jumps)} jumps; "
-                  f"{len(result.cycles) - jumped} simulated")
+            marked = sum(bool(row.get("extrapolated")) for row in result.cycles)
+            print(f"* interpolated: {marked} of {len(result.cycles)} rows ({sum(n for _, n in result.jumps)} cycles jumped "
+                  f"in {len(result.jumps)} jumps, and the cycles that settled each landing); {result.solved_cycles} cycles solved")
     if failure is not None:
         raise failure
 

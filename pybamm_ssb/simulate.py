@@ -75,10 +75,10 @@ class _RunMonitor(pybamm.callbacks.Callback):
         self.base, self.offset, self.block_end = 0, 0, len(protocol)
         simulation._check_infeasible_steps = self._infeasible_cycle
 
-    def begin_block(self, base, count, from_state):
-        """The next solve runs cycles base+1 .. base+count of the run (then halts); PyBaMM counts
-        a starting state (``from_state``) as a cycle of its own."""
-        self.base, self.offset, self.block_end, self.halted = base, int(from_state), base + count, False
+    def begin_block(self, base, count, offset):
+        """The next solve runs cycles base+1 .. base+count of the run (then halts); PyBaMM numbers
+        them after the ``offset`` cycles of its starting solution (a starting state counts as one)."""
+        self.base, self.offset, self.block_end, self.halted = base, offset, base + count, False
         self.finished = base
 
     def _cycle(self, logs):
@@ -535,7 +535,8 @@ class _Run:
         that finished, and sets ``state`` to the last one's end; None if no cycle finished."""
         monitor = self.monitor
         start = self.whole if self.keep and self.whole is not None else state
-        monitor.begin_block(base, count, start is not None)
+        skip = 0 if start is None else len(start.cycles) if self.keep else 1  # the starting solution's cycles
+        monitor.begin_block(base, count, skip)
         try:
             solution = self.simulation.solve(starting_solution=start, callbacks=[monitor, _Logging()], inputs=self.inputs)
         except pybamm.SolverError as error:  # PyBaMM raises only for the first step of the block
@@ -544,7 +545,6 @@ class _Run:
         if isinstance(solution, pybamm.EmptySolution) or not getattr(solution, "cycles", None):
             return None
         self.solved += monitor.finished - base
-        skip = 0 if start is None else len(start.cycles) if self.keep else 1
         rows = [row for row in cycle_capacities(solution, self.mass, skip, self.prepared._summaries)
                 if row["cycle"] - skip <= monitor.finished - base]
         ends, kept = {}, {}

@@ -304,7 +304,7 @@ def _table(points, outcomes, names, accelerate=False):
 def run_summary(table):
     """A row per run of a sweep's table: its varied values and temperature, the discharge
     capacity of its first and last cycle, its number of cycles and its status."""
-    varied = [column for column in table.columns if column not in ("run", *CYCLE_COLUMNS, "status", "reason")]
+    varied = [column for column in table.columns if column not in ("run", *CYCLE_COLUMNS, "extrapolated", "status", "reason")]
     runs = table.groupby("run", sort=True)
     summary = runs[varied].first()
     summary["first_mAh_g"] = runs["discharge_capacity_mAh_g"].first()

@@ -91,6 +91,9 @@ def test_blocks_change_nothing_and_keep_only_what_the_rows_need():
     assert {1, 33, cycles} <= set(result.saved) and len(result.saved) <= SAVED_CYCLES + 3
     with pytest.raises(ParameterError, match="cycle 2 was not kept"):
         result.cycle_solution(2)
+    whole = CyclingSimulation(MEMBRANE, steps, cycles).solve(keep_solution=True)
+    assert len(whole.solution.cycles) == cycles and len(whole.saved) == cycles
+    assert [r["discharge_capacity_mAh_g"] for r in whole.cycles] == [r["discharge_capacity_mAh_g"] for r in result.cycles]
 
 
 def test_acceleration_needs_a_repeated_protocol():
