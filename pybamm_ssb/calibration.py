@@ -115,6 +115,13 @@ CALIBRATIONS = (
                   "Krauskopf et al., ACS Appl. Mater. Interfaces 11 (2019) 14463: contact and pores at lithium | solid electrolyte"),
         Parameter("anode_interphase_rate", ("Cui2025_LFP_CHST_CPS",), (1e-4, 1e4), LATP_INTERPHASE, HARTMANN, "CHST"),
         Parameter("anode_interphase_rate", ("Cui2025_LFP_CUHS_CPS",), (1e-4, 1e4), LATP_INTERPHASE, HARTMANN, "CUHS"))),
+    Calibration("000-ncm811-h2-h3", ("000-ncm-chst-c100",), (
+        Parameter("cathode_h2_h3_contact_loss", ("Cui2025_NCM811_CHST_CPS", "Cui2025_NCM811_CUHS_CPS"), (0.01, 100.0),
+                  "contact lost per unit of NCM811's volume collapse past the H2 -> H3 onset at a pressed cathode|electrolyte "
+                  "interface (000 Cui 2025, Sec. 3, Fig. 5e: gaps there before welding); one value for the pressed cells, "
+                  "000-ncm-cuhs-c100 is left as its check",
+                  "Koerver et al., Chem. Mater. 29 (2017) 5574: NCM811 contraction detaches it from a solid electrolyte; "
+                  "Kondrakov et al., J. Phys. Chem. C 121 (2017) 3286: 5.1 % collapse up to 4.3 V"),)),
     Calibration("002-lfp-cathode", RATE_TEST_J, (
         Parameter("cathode_particle_radius", ("Yang2026_LFP_PGPE_PLATP10J",), (0.05, 50.0), DIFFUSION_LENGTH, SRINIVASAN),
         Parameter("cathode_active_fraction", ("Yang2026_LFP_PGPE_PLATP10J",), (0.5, 1.0),

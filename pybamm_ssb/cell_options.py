@@ -6,7 +6,9 @@ and the models warn when PyBaMM hands them values that need an option they lack
 - "interface heterogeneity" "lognormal": the Li interface conducts unevenly over the area,
   "Lithium interface conductance spread" > 0 (or set at solve time, an input of a fit);
 - "contact loss" "cathode": the electrolyte fills the voids at the Li surface (a gel),
-  "Lithium voids filled by the electrolyte" 1, so the Li contact stays at its initial value.
+  "Lithium voids filled by the electrolyte" 1, so the Li contact stays at its initial value;
+- "contact loss" "unrefilled": part of the voids opened on stripping stays (dry electrolyte),
+  "Lithium unrefilled void fraction" > 0 (or set at solve time).
 """
 
 import numbers
@@ -15,11 +17,16 @@ import pybamm
 
 SPREAD = "Lithium interface conductance spread"
 VOIDS_FILLED = "Lithium voids filled by the electrolyte"
+UNREFILLED = "Lithium unrefilled void fraction"
 
 
 def uneven_lithium_contact(spread):
     """True if the lithium interface conducts unevenly: a spread > 0, or one set at solve time."""
     return isinstance(spread, pybamm.Symbol) or spread > 0
+
+
+def _shown(value):
+    return f"{value:.3g}" if isinstance(value, numbers.Real) else "set at solve time (an input)"
 
 
 def needed_options(values):
@@ -36,6 +43,10 @@ def needed_options(values):
         needed["contact loss"] = ("cathode", (
             f'say the electrolyte fills the Li voids ("{VOIDS_FILLED}" {filled:g})',
             "it opens voids at the Li interface as lithium is stripped, as under a dry solid electrolyte"))
+    unrefilled = values.get(UNREFILLED)
+    if "contact loss" not in needed and unrefilled is not None and (isinstance(unrefilled, pybamm.Symbol) or unrefilled > 0):
+        needed["contact loss"] = ("unrefilled", (
+            f'say part of the Li voids stays unrefilled ("{UNREFILLED}" {_shown(unrefilled)})', "plating refills every void"))
     return needed
 
 

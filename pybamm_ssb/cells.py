@@ -565,6 +565,11 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
         an.value("creep_activation_energy_eV"), T_ref),
         f"v = i_ccd / (F c_Li) (p / p_ccd)^n Arrhenius = {v_ref:.3g} m/s at p_ccd", *creep_inputs)
     r.copy("Lithium interface roughness length [m]", an, "interface_roughness_length_um", 1e-6)
+    if itf.get("unrefilled_void_fraction") is None:
+        r.set("Lithium unrefilled void fraction", 0.0, "assumed", "no evidence of voids that plating does not refill "
+              "for this assembly: every void it opens can refill")
+    else:
+        r.copy("Lithium unrefilled void fraction", itf, "unrefilled_void_fraction")
     _lithium_interface_spread(r, itf, el)
 
     # cathode particle contact
@@ -577,10 +582,28 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
           "assumed", f"{_ref(ca, 'volume_contraction_percent')}: {ca['volume_contraction_percent'].provenance.source} "
           f"(shape: pybamm_ssb.volume_change.{ca.meta['volume_change']})")
     r.copy("Cathode contact loss coefficient", ca, "contact_loss_coefficient")
+    _h2_h3_contact_loss(r, ca, itf)
     rate = 1 / (itf.value("cathode_contact_recovery_time_h") * 3600)
     r.derive("Cathode contact recovery rate [s-1]", functions.pressure_rate_function(rate, p),
              "1 / t_recovery at the assembly's stack pressure, proportional to pressure",
              (itf, "cathode_contact_recovery_time_h"), (itf, "stack_pressure_MPa"))
+
+
+def _h2_h3_contact_loss(r, ca, itf):
+    """NCM811's collapse past the H2 -> H3 onset (``volume_change.ncm811_h2_h3_contraction``) and the
+    assembly's contact loss per unit of it; zero for a cathode without the transition or an assembly without the value."""
+    key, onset = "Positive electrode H2-H3 volume change", "h2_h3_onset_stoichiometry"
+    if ca.get(onset) is None:
+        r.set(key, 0.0, "assumed", f"{ca.label}: no H2 -> H3 lattice collapse")
+    else:
+        names = (onset, "h2_h3_end_stoichiometry", "h2_h3_volume_contraction_percent")
+        r.derive(key, volume_change.ncm811_h2_h3_contraction(ca.value(names[0]), ca.value(names[1]), ca.value(names[2]) / 100),
+                 "-dV_H3 min(1, max(0, (sto_on - sto) / (sto_on - sto_end)))", *((ca, n) for n in names))
+    key, coefficient = "Cathode H2-H3 contact loss coefficient", "h2_h3_contact_loss_coefficient"
+    if itf.get(coefficient) is None:
+        r.set(key, 0.0, "assumed", f"{itf.label}: no contact loss from the H2 -> H3 collapse given for this assembly")
+    else:
+        r.copy(key, itf, coefficient)
 
 
 def _lithium_interface_spread(r, itf, el):

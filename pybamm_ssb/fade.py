@@ -26,6 +26,7 @@ FITTABLE = {
     "cathode_active_fraction": ("electrochemically_active_fraction", "-"),
     "cathode_contact_loss": ("contact_loss_coefficient", "-"),
     "cathode_contact_recovery": ("cathode_contact_recovery_time_h", "h"),
+    "cathode_h2_h3_contact_loss": ("h2_h3_contact_loss_coefficient", "-"),
     "lithium_roughness": ("interface_roughness_length_um", "um"),
     "lithium_interface_spread": ("lithium_interface_spread_per_roughness_1_nm", "1/nm"),
 }

@@ -40,6 +40,8 @@ from .registry import resolve_cell
 from .simulate import SimulationFailed
 
 DIFF_STEP = 1e-3  # forward-difference step, fraction of each parameter's (log) range
+# cycle jumping's tolerance in fits: its error must stay below what a parameter's standard error moves
+FIT_JUMP_RTOL = 1e-3
 TOLERANCE = 1e-6  # ftol and xtol of least_squares
 START_MARGIN = 0.01  # default starting values are kept this fraction of the range inside the bounds
 BOUND_MARGIN = 0.01  # fitted values this close to a bound (fraction of the range) are flagged
@@ -333,7 +335,8 @@ class _Objective:
         """(FadeCurve, errors) at u, one simulation; (None, failed errors) if it fails. An
         accelerated run near ``like`` (a point already simulated) takes that run's jumps."""
         base = None if like is None else self.evaluated.get(like.tobytes(), (None,))[0]
-        jumps = {} if not self.accelerate else {"accelerate": True if base is None else CycleJumping(schedule=dict(base.result.jumps))}
+        settings = CycleJumping(rtol=FIT_JUMP_RTOL) if self.accelerate is True else self.accelerate
+        jumps = {} if not self.accelerate else {"accelerate": settings if base is None else CycleJumping(schedule=dict(base.result.jumps))}
         try:
             curve = self.simulator(self.cell, self.n_cycles, self.fixed | self.values_at(u), c_rate=self.c_rate,
                                    temperature_C=self.temperature_C, model=self.model, **jumps)
@@ -389,8 +392,9 @@ def fit_fade(cell, data, parameters, *, curves=None, posterior=None, initial=Non
     are those of that noise, and as many points as parameters will do (an exact fit). ``posterior`` (True or
     ``posterior.PosteriorOptions``) then samples the posterior from the optimum (needs the extra
     ``uq``; progress True prints its steps too); it is checked before anything is solved.
-    ``accelerate`` jumps cycles in every simulation (``pybamm_ssb.acceleration``); the
-    Jacobian's runs take the jumps of the run they differ from, so that they differ smoothly.
+    ``accelerate`` (True: tolerance FIT_JUMP_RTOL, or a ``CycleJumping``) jumps cycles in every
+    simulation (``pybamm_ssb.acceleration``); the Jacobian's runs take the jumps of the run they
+    differ from, so that they differ smoothly.
     """
     started = time.perf_counter()
     if data is None and curves is None:

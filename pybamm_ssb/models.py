@@ -13,8 +13,10 @@ Package options
 "interphases" : "growing" (default) or "none"
     SEI on the lithium and CEI on the cathode particles, each with its own growth law,
     film resistance and charge consumption (submodels/interphase.py).
-"contact loss" : "dynamic" (default), "cathode" or "none"
-    Voids at the Li|electrolyte interface and loss of cathode-particle contact; "cathode"
+"contact loss" : "dynamic" (default), "unrefilled", "cathode" or "none"
+    Voids at the Li|electrolyte interface and loss of cathode-particle contact; "unrefilled"
+    adds the voids that plating does not refill (a dead void fraction, "Lithium unrefilled void
+    fraction" > 0: submodels/lithium_contact.py); "cathode"
     keeps the Li contact at its initial value (a gel or liquid fills the voids, as for the
     membranes of 002, whose cells ask for it: ``get_cell(name).meta["model_options"]``);
     with "none" both contacts stay at their initial values.
@@ -51,7 +53,7 @@ from .errors import did_you_mean
 SSB_OPTIONS = {
     "solid electrolyte": ("resistive", "capacitive"),
     "interphases": ("growing", "none"),
-    "contact loss": ("dynamic", "cathode", "none"),
+    "contact loss": ("dynamic", "unrefilled", "cathode", "none"),
     "interface heterogeneity": ("none", "lognormal"),
 }
 # PyBaMM's 1+1D cell carries the parallel regions: z runs over the area, sorted by w_k
@@ -62,6 +64,7 @@ FORCED_PYBAMM_OPTIONS = {"working electrode": "positive"}
 # "contact loss" -> the Li contact ("cathode": a gel fills the Li voids, the contact stays fixed)
 LITHIUM_CONTACTS = {
     "dynamic": submodels.LithiumVoidContact,
+    "unrefilled": submodels.LithiumUnrefilledVoidContact,
     "cathode": submodels.ConstantLithiumContact,
     "none": submodels.ConstantLithiumContact,
 }

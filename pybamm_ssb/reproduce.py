@@ -117,7 +117,7 @@ TARGETS = (
     _cui2025("000-lfp-cuhs-c100", "Cui2025_LFP_CUHS_CPS", 100, 47.1, "fitted", "e"),
     _cui2025("000-ncm-nuhs-c1", "Cui2025_NCM811_NUHS_TPW", 1, 185.9, "fitted", "f"),
     _cui2025("000-ncm-nuhs-c100", "Cui2025_NCM811_NUHS_TPW", 100, 168.1, "fitted", "f"),
-    _cui2025("000-ncm-chst-c100", "Cui2025_NCM811_CHST_CPS", 100, 76.7, "predicted", "f"),
+    _cui2025("000-ncm-chst-c100", "Cui2025_NCM811_CHST_CPS", 100, 76.7, "fitted", "f"),
     _cui2025("000-ncm-cuhs-c100", "Cui2025_NCM811_CUHS_CPS", 100, 46.3, "predicted", "f"),
 )
 

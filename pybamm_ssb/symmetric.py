@@ -11,7 +11,9 @@ Each Li|electrolyte interface k (local current i_k = +i on electrode 1, -i on el
     contact (voids)    d theta_k/dt = [-theta_k max(0, v_strip - v_creep)
                                        + (1 - theta_k) max(0, v_plate + v_creep - v_strip)] / h_v,
                        v_strip = max(v_k, 0), v_plate = max(-v_k, 0), v_k = i_k / (F c_Li)
-                                     (submodels.LithiumVoidContact)
+                                     (submodels.LithiumVoidContact; with "contact loss"
+                                     "unrefilled" a dead void fraction caps theta_k:
+                                     submodels.LithiumUnrefilledVoidContact)
     lithium foil       dh_k/dt = -V_Li (i_k / F + c_SEI dL_k/dt)
                                      (submodels.LithiumMetalThickness)
 

@@ -126,7 +126,7 @@ def test_calibrate_an_unknown_cell_or_document_is_a_clear_error(capsys):
 
 def test_the_declared_calibrations_cover_the_fitted_targets_once_with_their_files_ranges():
     by_name = {c.name: c for c in select_calibrations("000")}
-    assert list(by_name) == ["000-ncm811-cathode", "000-lfp-cathode", "000-nuhs-fade", "000-cps-fade"]
+    assert list(by_name) == ["000-ncm811-cathode", "000-lfp-cathode", "000-nuhs-fade", "000-cps-fade", "000-ncm811-h2-h3"]
     assert [c.name for c in select_calibrations("Cui2025_NCM811_NUHS_TPW")] == ["000-ncm811-cathode", "000-nuhs-fade"]
     seen = [id for c in CALIBRATIONS for id in c.targets]
     assert len(seen) == len(set(seen))

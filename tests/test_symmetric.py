@@ -135,7 +135,8 @@ def test_nuhs_overpotential_after_250_h_matches_000():
 SHORTS_000 = [  # 000 Cui 2025, Sec. 3: (cell, current density [mA/cm2], hours simulated, measured short [h])
     pytest.param("Cui2025_LFP_CUHS_CPS", 0.1, 100.0, 47.0, id="CUHS soft short at 47 h", marks=pytest.mark.xfail(
         strict=True, reason="the void model has no electrolyte-specific dendrite path: at 0.1 mA/cm2 the local "
-        "current density stays below the CCD for every LATP, so the CUHS soft short is not predicted")),
+        "current density stays below the CCD for every LATP, so the CUHS soft short is not predicted; a dead-void "
+        "fraction of 0.913 would give it (tests/test_unrefilled_voids.py) but empties the pressed cells of Fig. 6e")),
     pytest.param("Cui2025_LFP_CHST_CPS", 0.3, 150.0, 101.0, id="CHST short at 101 h", marks=pytest.mark.xfail(
         strict=True, reason="the physically stacked assembly starts at theta_0 = 0.51, so 0.3 mA/cm2 is already "
         "0.59 mA/cm2 locally (> 0.55): the model shorts at t = 0, not after 101 h")),

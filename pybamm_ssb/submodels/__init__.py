@@ -4,7 +4,7 @@ from .cathode_side_reaction import CathodeInterphaseCurrent, InverseKineticsTota
 from .degradation_summary import CathodeInterphaseCharge
 from .interface_resistance import InterfaceResistance
 from .interphase import AnodeInterphase, CathodeInterphase
-from .lithium_contact import ConstantLithiumContact, LithiumVoidContact
+from .lithium_contact import ConstantLithiumContact, LithiumUnrefilledVoidContact, LithiumVoidContact
 from .lithium_electrode import LithiumElectrode
 from .lithium_inventory import LithiumMetalThickness
 from .lithium_metal_interface import (
@@ -25,6 +25,7 @@ __all__ = [
     "InverseKineticsTotalInterfacialCurrent",
     "LithiumElectrode",
     "LithiumMetalThickness",
+    "LithiumUnrefilledVoidContact",
     "LithiumVoidContact",
     "ParticleContactLoss",
     "ResistiveSolidElectrolyte",

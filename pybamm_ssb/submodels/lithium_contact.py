@@ -8,7 +8,20 @@ v_creep(p, T). Voids open when stripping outruns creep; plating and creep close 
     d theta/dt = -(theta / h_v) max(0, v_strip - v_creep)
                  + ((1 - theta) / h_v) max(0, v_plate + v_creep - v_strip)
 
-h_v is the roughness length of the interface. With "interface heterogeneity" the utilisation
+h_v is the roughness length of the interface.
+
+Voids that plating does not refill (LithiumUnrefilledVoidContact, option "contact loss"
+"unrefilled"): of the void area opened while stripping outruns creep, a fraction phi
+("Lithium unrefilled void fraction") is dead; plating and creep close only the open voids
+1 - theta - theta_d, so the dead fraction theta_d only grows and caps the contact at 1 - theta_d:
+
+    d theta/dt   = -(theta / h_v) max(0, v_strip - v_creep)
+                   + ((1 - theta - theta_d) / h_v) max(0, v_plate + v_creep - v_strip)
+    d theta_d/dt = phi (theta / h_v) max(0, v_strip - v_creep)
+
+Contact, open and dead voids add up to 1, each >= 0. Kasemchainan et al., Nat. Mater. 18 (2019)
+1105: above the critical stripping current set by creep, voids accumulate at Li|garnet over
+cycles because plating on the remaining contact does not fill them. phi = 0 is the model above. With "interface heterogeneity" the utilisation
 of each region is theta w_k (submodels/interface_regions.py). The submodels take the
 LithiumElectrode they describe (the full cell's anode by default).
 """
@@ -37,14 +50,18 @@ def lithium_creep_velocity(T):
     )
 
 
-def contact_fraction_rate(theta, v, v_creep):
-    """d theta/dt of the void model (module docstring)."""
+def void_rates(v, v_creep):
+    """(opening, closing) rates [s-1] per unit contact and per unit open void (module docstring)."""
     h_v = pybamm.Parameter("Lithium interface roughness length [m]")
     v_strip = pybamm.maximum(v, 0)
     v_plate = pybamm.maximum(-v, 0)
-    opening = theta * pybamm.maximum(v_strip - v_creep, 0)
-    closing = (1 - theta) * pybamm.maximum(v_plate + v_creep - v_strip, 0)
-    return (closing - opening) / h_v
+    return pybamm.maximum(v_strip - v_creep, 0) / h_v, pybamm.maximum(v_plate + v_creep - v_strip, 0) / h_v
+
+
+def contact_fraction_rate(theta, v, v_creep):
+    """d theta/dt of the void model (module docstring)."""
+    opening, closing = void_rates(v, v_creep)
+    return (1 - theta) * closing - theta * opening
 
 
 class _LithiumContact(pybamm.interface_utilisation.BaseModel):
@@ -105,3 +122,28 @@ class LithiumVoidContact(_LithiumContact):
     def set_initial_conditions(self, variables):
         theta = variables[f"{self.electrode.metal} interface contact fraction"]
         self.initial_conditions = {theta: _initial_contact()}
+
+
+class LithiumUnrefilledVoidContact(LithiumVoidContact):
+    """The void contact with a dead void fraction theta_d that plating does not refill (module docstring)."""
+
+    def get_fundamental_variables(self):
+        metal = self.electrode.metal
+        variables = super().get_fundamental_variables()
+        theta_d = pybamm.Variable(f"{metal} interface dead void fraction", domain="current collector")
+        theta_d.print_name = "theta_d"
+        theta = variables[f"{metal} interface contact fraction"]
+        variables.update({f"{metal} interface dead void fraction": theta_d,
+                          f"{metal} interface open void fraction": 1 - theta - theta_d})
+        return variables
+
+    def set_rhs(self, variables):
+        metal = self.electrode.metal
+        theta, theta_d = variables[f"{metal} interface contact fraction"], variables[f"{metal} interface dead void fraction"]
+        opening, closing = void_rates(variables[f"{metal} stripping velocity [m.s-1]"], variables["Lithium creep velocity [m.s-1]"])
+        phi = pybamm.Parameter("Lithium unrefilled void fraction")
+        self.rhs = {theta: (1 - theta - theta_d) * closing - theta * opening, theta_d: phi * theta * opening}
+
+    def set_initial_conditions(self, variables):
+        super().set_initial_conditions(variables)
+        self.initial_conditions[variables[f"{self.electrode.metal} interface dead void fraction"]] = pybamm.Scalar(0)

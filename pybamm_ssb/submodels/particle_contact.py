@@ -4,7 +4,15 @@ Particles shrink on delithiation (relative volume Omega(sto), PyBaMM's "Positive
 volume change"); each contraction opens gaps, of which the stack pressure closes a part
 over the recovery time 1/r_p(p):
 
-    d theta_c/dt = -beta max(0, -dOmega/dt) theta_c + r_p(p) (1 - theta_c)
+    d theta_c/dt = -[beta max(0, -dOmega/dt) + a_asm max(0, -dOmega_H3/dt)] theta_c + r_p(p) (1 - theta_c)
+
+The second term is NCM811's own: past the H2 -> H3 onset sto_on its lattice collapses along c
+(Omega_H3 = -dV_H3 min(1, max(0, (sto_on - sto) / (sto_on - sto_end))), ``volume_change``;
+Kondrakov et al., J. Phys. Chem. C 121 (2017) 3286) and pulls particles off a rigid solid
+electrolyte (Koerver et al., Chem. Mater. 29 (2017) 5574). A charge down to sto_min lowers
+ln(theta_c) by a_asm dV_H3 (sto_on - sto_min) / (sto_on - sto_end) through it, by nothing if it stops
+above the onset; a_asm is the assembly's (a pressed interface holds particles worse than a welded one,
+000 Cui 2025, Sec. 3, Fig. 5e). Cathodes without the transition (LFP) have Omega_H3 = 0.
 
 A particle out of contact carries no current and stores no usable lithium, so the contact
 fraction scales the active material volume fraction, eps_s = theta_c eps_s,0: it lowers
@@ -44,18 +52,25 @@ class ParticleContactLoss(pybamm.active_material.LossActiveMaterial):
                 "Positive electrode volume change", {"Positive particle stoichiometry": x}
             )
 
+        def omega_h3(x):
+            return pybamm.FunctionParameter(
+                "Positive electrode H2-H3 volume change", {"Positive particle stoichiometry": x}
+            )
+
         h = STOICHIOMETRY_STEP
-        d_omega_d_sto = (omega(sto + h) - omega(sto - h)) / (2 * h)
         d_sto_dt = -3 * j / (self.param.F * R * c_max)
-        contraction = pybamm.maximum(-d_omega_d_sto * d_sto_dt, 0)
+        contraction = pybamm.maximum(-(omega(sto + h) - omega(sto - h)) / (2 * h) * d_sto_dt, 0)
+        collapse = pybamm.maximum(-(omega_h3(sto + h) - omega_h3(sto - h)) / (2 * h) * d_sto_dt, 0)
         beta = pybamm.Parameter("Cathode contact loss coefficient")
+        a_asm = pybamm.Parameter("Cathode H2-H3 contact loss coefficient")
         recovery = pybamm.FunctionParameter("Cathode contact recovery rate [s-1]", {"Stack pressure [Pa]": p})
-        deps_dt = -beta * contraction * eps + recovery * (eps_0 - eps)
+        deps_dt = -(beta * contraction + a_asm * collapse) * eps + recovery * (eps_0 - eps)
         variables.update(self._get_standard_active_material_change_variables(deps_dt))
         variables.update(
             {
                 "Cathode contact fraction": pybamm.z_average(pybamm.x_average(eps) / pybamm.x_average(eps_0)),
                 "Cathode particle contraction rate [s-1]": contraction,
+                "Cathode H2-H3 collapse rate [s-1]": collapse,
             }
         )
         return variables
