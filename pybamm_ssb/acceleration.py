@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pybamm
+from scipy.interpolate import PchipInterpolator
 
 from .validation import ParameterError
 
@@ -193,8 +194,6 @@ def fill_extrapolated(rows, total):
     """Rows for cycles 1..``total`` from the simulated ``rows`` (each with "cycle"): the missing
     cycles' numbers interpolated (monotone cubic, PCHIP) in cycle number between simulated ones,
     and each row marked "extrapolated"."""
-    from scipy.interpolate import PchipInterpolator
-
     by_cycle = {row["cycle"]: row for row in rows}
     simulated = np.array(sorted(by_cycle), dtype=float)
     wanted = [n for n in range(1, total + 1) if n not in by_cycle]
