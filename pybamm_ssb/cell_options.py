@@ -20,9 +20,14 @@ VOIDS_FILLED = "Lithium voids filled by the electrolyte"
 UNREFILLED = "Lithium unrefilled void fraction"
 
 
+def _acts(value):
+    """A value that switches its mechanism on: > 0, or set at solve time (an input of a fit)."""
+    return isinstance(value, pybamm.Symbol) or value > 0
+
+
 def uneven_lithium_contact(spread):
     """True if the lithium interface conducts unevenly: a spread > 0, or one set at solve time."""
-    return isinstance(spread, pybamm.Symbol) or spread > 0
+    return _acts(spread)
 
 
 def _shown(value):
@@ -35,7 +40,7 @@ def needed_options(values):
     needed = {}
     spread = values.get(SPREAD)
     if spread is not None and uneven_lithium_contact(spread):
-        shown = f"of {spread:.3g}" if isinstance(spread, numbers.Real) else "set at solve time (an input)"
+        shown = f"of {_shown(spread)}" if isinstance(spread, numbers.Real) else _shown(spread)
         needed["interface heterogeneity"] = ("lognormal", (
             f"give the Li interface a conductance spread {shown}", "it runs the cell as uniform"))
     filled = values.get(VOIDS_FILLED)
@@ -44,7 +49,7 @@ def needed_options(values):
             f'say the electrolyte fills the Li voids ("{VOIDS_FILLED}" {filled:g})',
             "it opens voids at the Li interface as lithium is stripped, as under a dry solid electrolyte"))
     unrefilled = values.get(UNREFILLED)
-    if "contact loss" not in needed and unrefilled is not None and (isinstance(unrefilled, pybamm.Symbol) or unrefilled > 0):
+    if "contact loss" not in needed and unrefilled is not None and _acts(unrefilled):
         needed["contact loss"] = ("unrefilled", (
             f'say part of the Li voids stays unrefilled ("{UNREFILLED}" {_shown(unrefilled)})', "plating refills every void"))
     return needed

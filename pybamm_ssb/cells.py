@@ -88,6 +88,13 @@ class _Recorder:
         q = component[name]
         self.set(key, q.value * scale + offset, q.provenance.kind, f"{_ref(component, name)}: {q.provenance.source}")
 
+    def copy_or_zero(self, key, component: Component, name, absent):
+        """``copy`` where ``component`` gives ``name``; else 0, assumed for the reason ``absent``."""
+        if component.get(name) is None:
+            self.set(key, 0.0, "assumed", absent)
+        else:
+            self.copy(key, component, name)
+
     def derive(self, key, value, formula, *inputs):
         refs = ", ".join(_ref(c, n) for c, n in inputs)
         self.set(key, value, "derived", f"{formula} [from {refs}]")
@@ -565,11 +572,8 @@ def _degradation(r, an, el, family, ca, itf, T_ref):
         an.value("creep_activation_energy_eV"), T_ref),
         f"v = i_ccd / (F c_Li) (p / p_ccd)^n Arrhenius = {v_ref:.3g} m/s at p_ccd", *creep_inputs)
     r.copy("Lithium interface roughness length [m]", an, "interface_roughness_length_um", 1e-6)
-    if itf.get("unrefilled_void_fraction") is None:
-        r.set("Lithium unrefilled void fraction", 0.0, "assumed", "no evidence of voids that plating does not refill "
-              "for this assembly: every void it opens can refill")
-    else:
-        r.copy("Lithium unrefilled void fraction", itf, "unrefilled_void_fraction")
+    r.copy_or_zero("Lithium unrefilled void fraction", itf, "unrefilled_void_fraction",
+                   "no evidence of voids that plating does not refill for this assembly: every void it opens can refill")
     _lithium_interface_spread(r, itf, el)
 
     # cathode particle contact
@@ -599,11 +603,8 @@ def _h2_h3_contact_loss(r, ca, itf):
         names = (onset, "h2_h3_end_stoichiometry", "h2_h3_volume_contraction_percent")
         r.derive(key, volume_change.ncm811_h2_h3_contraction(ca.value(names[0]), ca.value(names[1]), ca.value(names[2]) / 100),
                  "-dV_H3 min(1, max(0, (sto_on - sto) / (sto_on - sto_end)))", *((ca, n) for n in names))
-    key, coefficient = "Cathode H2-H3 contact loss coefficient", "h2_h3_contact_loss_coefficient"
-    if itf.get(coefficient) is None:
-        r.set(key, 0.0, "assumed", f"{itf.label}: no contact loss from the H2 -> H3 collapse given for this assembly")
-    else:
-        r.copy(key, itf, coefficient)
+    r.copy_or_zero("Cathode H2-H3 contact loss coefficient", itf, "h2_h3_contact_loss_coefficient",
+                   f"{itf.label}: no contact loss from the H2 -> H3 collapse given for this assembly")
 
 
 def _lithium_interface_spread(r, itf, el):

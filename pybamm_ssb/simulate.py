@@ -415,12 +415,12 @@ class CyclingSimulation:
         setup = prepare_run(cell, temperature_C, model_options, parameter_values=parameter_values)
         values = setup.parameter_values
         if protocol is not None:
-            protocol_experiment(values, protocol)  # checks every cycle
             self.protocol = [list(steps) for steps in protocol]
+            experiment = protocol_experiment(values, self.protocol)
         else:
             if steps is None:
                 steps = default_steps(values, setup.cell.meta["c_rate"])
-            cycling_experiment(values, list(steps), cycles)  # checks the steps and the number of cycles
+            experiment = cycling_experiment(values, list(steps), cycles)
             self.protocol = [list(steps)] * cycles
         self.cycles = len(self.protocol)
         self.repeated = all(steps == self.protocol[0] for steps in self.protocol)
@@ -431,7 +431,7 @@ class CyclingSimulation:
         self.simulation = pybamm.Simulation(
             MODELS[model](setup.options),
             parameter_values=values,
-            experiment=protocol_experiment(values, self.protocol[:self.block]),
+            experiment=experiment if self.block == self.cycles else protocol_experiment(values, self.protocol[:self.block]),
             solver=pybamm.IDAKLUSolver(),
         )
 
