@@ -19,17 +19,24 @@ jumping:
   and p the cycle about which g was measured:
   y_(k+n) = y_k + n g + dg/dk (n (k - p) + n^2 / 2)
   (g itself counts only beyond 2 s: a flickering state is not carried away by its noise);
-- the last term is the error of a first-order jump: n is the largest number of cycles for
-  which |dg/dk| n^2 / 2 stays below ``rtol`` times each controlled quantity's scale (its size,
-  or its swing within a cycle when larger), at most doubling from one jump to the next;
-- the fast states land as they were at the end of cycle k; ``settle`` cycles simulated after
-  landing settle them (their rows, like those of the jumped cycles, are interpolated), the
-  next ``window`` measure g again. If g differs from its prediction g + dg/dk (p' - p) by more
+- its local error is that of the line through g_q and g, integrated: with g''/2 the divided
+  difference g[p_r, p_q, p] of the last three measurements beyond their scatter, a = k - p and
+  b = k - p_q, |g''/2| (n^3/3 + (a + b) n^2/2 + a b n) (the interpolation error
+  g''/2 (t - p)(t - p_q) integrated over the jump; Hairer, Norsett & Wanner, "Solving Ordinary
+  Differential Equations I" (1993), III.5). n is the largest number of cycles for which it
+  stays below ``rtol`` times each controlled quantity's scale (its size, or its swing within a
+  cycle when larger), at most doubling from one jump to the next (``first_jump`` cycles, then
+  doubling, before g'' is known);
+- the fast states land on the line through their ends at the last two measurements: their
+  change within a window still carries the relaxation from the last landing, which a line
+  over a whole jump divides by its length. ``settle`` cycles simulated after landing settle
+  what remains (their rows, like those of the jumped cycles, are interpolated), the next
+  ``window`` measure g again. If g differs from its prediction g + dg/dk (p' - p) by more
   than the tolerance allows (error n (|g' - g_pred| - 2 (s' + s)) / 2), or the discharge
   capacity from the value the envelope predicts for it, the jump is rejected and taken again
   with half the cycles.
 
-The controlled quantities are the states the equations or the events read (not the
+The controlled quantities are the slow states the equations or the events read (not the
 bookkeeping integrals nothing depends on: charge counters, lithium lost with cut-off
 particles) and the discharge capacity, observed in every simulated cycle and scaled by the
 first cycle's: a knee in the capacity, which the states approach smoothly, shortens the jumps.
@@ -39,6 +46,7 @@ control keeps the jumps short or nil: the run is then as slow as a full one, and
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pybamm
@@ -46,16 +54,17 @@ from scipy.interpolate import PchipInterpolator
 
 from .validation import ParameterError
 
-# the fast states (module docstring)
+# the fast states (module docstring), by name regardless of case
 FAST = ("porosity times concentration", "Electrolyte concentration", "Lithium metal interface contact fraction")
 
 
 def slow_state_indices(y_slices, models):
-    """(slow, controlled) index arrays into the state vector of the discretised ``models`` (one
-    per experiment step, sharing ``y_slices``). Every differential state that is not FAST is
-    slow; the controlled ones are those the equations or the events read (interphase
-    thicknesses, cathode contact, active fraction, foil thickness), not the bookkeeping
-    integrals nothing depends on (charge counters, lithium lost with cut-off particles)."""
+    """(slow, fast, controlled) index arrays into the state vector of the discretised ``models``
+    (one per experiment step, sharing ``y_slices``). The differential states named in FAST are
+    fast, every other differential state is slow; the controlled ones are the slow states the
+    equations or the events read (interphase thicknesses, cathode contact, active fraction, foil
+    thickness), not the bookkeeping integrals nothing depends on (charge counters, lithium lost
+    with cut-off particles)."""
     differential = {v.name for model in models for v in model.rhs}
     read = set()
     for model in models:
@@ -63,24 +72,39 @@ def slow_state_indices(y_slices, models):
             for node in expression.pre_order():
                 if isinstance(node, pybamm.StateVector):
                     read.update(i for s in node.y_slices for i in range(s.start, s.stop))
-    slow, controlled = [], []
+    slow, fast, controlled = [], [], []
     for variable, slices in y_slices.items():
-        if variable.name not in differential or any(fast in variable.name for fast in FAST):
+        if variable.name not in differential:
             continue
         indices = np.concatenate([np.arange(s.start, s.stop) for s in slices])
+        if any(name.lower() in variable.name.lower() for name in FAST):
+            fast.append(indices)
+            continue
         slow.append(indices)
         if read.intersection(indices):
             controlled.append(indices)
-    return np.concatenate(slow), np.concatenate(controlled) if controlled else np.zeros(0, dtype=int)
+    return tuple(np.unique(np.concatenate(group)) if group else np.zeros(0, dtype=int) for group in (slow, fast, controlled))
+
+
+class Sample(NamedTuple):
+    """The per-cycle derivative ``g`` measured about cycle ``p`` with its scatter ``s``, and the end
+    state ``end`` of ``cycle``, the last cycle measured."""
+
+    p: float
+    g: np.ndarray
+    s: np.ndarray
+    cycle: int
+    end: np.ndarray
 
 
 @dataclass
 class CycleJumping:
     """Settings and record of the jumps of one run (module docstring). ``first`` cycles are
-    simulated before the first jump, which, before dg/dk is known, is ``first_jump`` cycles;
-    no jump is longer than ``max_jump``. With ``schedule`` ({from cycle: cycles}, e.g. another
-    run's ``jumps``) the run takes exactly those jumps, without error control: runs at nearby
-    parameter values then differ smoothly, as a finite-difference Jacobian needs."""
+    simulated before the first jump, which, before the curvature of the envelope is known, is
+    ``first_jump`` cycles; no jump is longer than ``max_jump``. With ``schedule`` ({from cycle:
+    cycles}, e.g. another run's ``jumps``) the run takes exactly those jumps, without error
+    control: runs at nearby parameter values then differ smoothly, as a finite-difference
+    Jacobian needs."""
 
     rtol: float = 5e-3
     first: int = 5
@@ -99,24 +123,24 @@ class CycleJumping:
             value = getattr(self, name)
             if int(value) != value or value < low:
                 raise ParameterError(f"{name} must be a whole number >= {low}, got {value}")
-        self.samples = []  # (p, g, s): per-cycle derivative g measured about cycle p, and its scatter
+        self.samples = []  # Sample of each measurement
         self._limit = None  # the longest jump allowed after a rejection
 
     def _derivative(self, ends, last):
-        """(p, g, s) from the end states ``ends`` (by cycle) of the ``window`` cycles up to ``last``;
+        """The Sample of the ``window`` cycles up to ``last`` from the end states ``ends`` (by cycle);
         s from the changes' spread about the trend of g measured so far."""
         cycles = np.arange(last - self.window + 1, last + 1)
         changes = np.array([ends[m] - ends[m - 1] for m in cycles])
         g = changes.mean(axis=0)
         if self.window == 1:
-            return last - 0.5, g, np.zeros_like(g)
+            return Sample(last - 0.5, g, np.zeros_like(g), last, ends[last])
         if len(self.samples) >= 2:  # the trend of g from the last two measurements, noise and all
-            (q, g_q, _), (p, g_p, _) = self.samples[-2:]
-            trend = np.outer(cycles - cycles.mean(), (g_p - g_q) / (p - q))
+            q, p = self.samples[-2:]
+            trend = np.outer(cycles - cycles.mean(), (p.g - q.g) / (p.p - q.p))
         else:
             trend = 0.0
         spread = np.sqrt(((changes - g - trend) ** 2).sum(axis=0) / (self.window - 1))
-        return last - self.window / 2, g, spread / np.sqrt(self.window)
+        return Sample(last - self.window / 2, g, spread / np.sqrt(self.window), last, ends[last])
 
     def measure(self, ends, last):
         """Record the derivative of the ``window`` cycles up to ``last``, simulated without a jump
@@ -130,11 +154,20 @@ class CycleJumping:
 
     def _trend(self):
         """(p, g, s, dg/dk) of the last measurement (dg/dk None before the second)."""
-        p, g, s = self.samples[-1]
+        last = self.samples[-1]
         if len(self.samples) < 2:
-            return p, g, s, None
-        q, g_q, s_q = self.samples[-2]
-        return p, g, s, self._beyond_scatter(g - g_q, s + s_q) / (p - q)
+            return last.p, last.g, last.s, None
+        q = self.samples[-2]
+        return last.p, last.g, last.s, self._beyond_scatter(last.g - q.g, last.s + q.s) / (last.p - q.p)
+
+    def _curvature(self):
+        """g''/2, the divided difference g[r, q, p] of the last three measurements beyond their
+        scatter (None before the third)."""
+        if len(self.samples) < 3:
+            return None
+        r, q, p = self.samples[-3:]
+        bend = (p.g - q.g) / (p.p - q.p) - (q.g - r.g) / (q.p - r.p)
+        return self._beyond_scatter(bend, (p.s + q.s) / (p.p - q.p) + (q.s + r.s) / (q.p - r.p)) / (p.p - r.p)
 
     @staticmethod
     def _relative(values, scale, controlled):
@@ -142,18 +175,22 @@ class CycleJumping:
 
     def jump_length(self, cycle, scale, controlled, remaining):
         """Cycles to jump from the end of ``cycle``, the last simulated; 0 to simulate on instead.
-        Of the ``remaining`` cycles, the ``window`` + 1 after landing are simulated."""
+        Of the ``remaining`` cycles, the ``window`` + 1 after landing are simulated. The longest n
+        whose local error |g''/2| (n^3/3 + (a + b) n^2/2 + a b n), a = cycle - p and b = cycle - q
+        (module docstring), stays below ``rtol`` times each controlled quantity's scale."""
         if self.schedule is not None:
             n = self.schedule.get(cycle, 0)
             return n if 2 <= n <= remaining - self.window - self.settle else 0
-        slope = self._trend()[-1]
-        if slope is None:
-            n = self.first_jump
+        doubled = 2 * self.jumps[-1][1] if self.jumps else None
+        curvature = self._curvature()
+        if curvature is None:
+            n = doubled or self.first_jump
         else:
-            worst = self._relative(slope, scale, controlled).max(initial=0.0)
-            n = self.max_jump if worst == 0 else int(np.sqrt(2 * self.rtol / worst))
-            if self.jumps:
-                n = min(n, 2 * self.jumps[-1][1])
+            worst = self._relative(curvature, scale, controlled).max(initial=0.0)
+            a, b = cycle - self.samples[-1].p, cycle - self.samples[-2].p
+            roots = np.roots([1 / 3, (a + b) / 2, a * b, -self.rtol / worst]) if worst > 0 else np.array([self.max_jump])
+            longest = roots.real[np.abs(roots.imag) <= 1e-9 * np.abs(roots)].max()  # the one positive root
+            n = min(int(longest), doubled or self.max_jump)
         n = min(n, self.max_jump, remaining - self.window - self.settle, self._limit or n)
         return n if n >= 2 else 0
 
@@ -163,11 +200,15 @@ class CycleJumping:
         g = self._beyond_scatter(g, s)
         return n * g if slope is None else n * g + slope * (n * (cycle - p) + 0.5 * n**2)
 
-    def land(self, y, cycle, n, slow):
+    def land(self, y, cycle, n, slow, fast):
         """The state ``n`` cycles after the end of ``cycle`` (state ``y``): slow states advanced
-        by the integral of g, fast ones kept."""
+        by the integral of g, fast ones along the line through their ends at the last two
+        measurements (kept before the second)."""
         landed = y.copy()
         landed[slow] += self._advance(cycle, n)[slow]
+        if len(self.samples) >= 2:
+            q = self.samples[-2]
+            landed[fast] += n * (y[fast] - q.end[fast]) / (cycle - q.cycle)
         return landed
 
     def accept(self, cycle, n, ends, last, scale, controlled, observed):
@@ -175,9 +216,9 @@ class CycleJumping:
         the cycles simulated after landing up to ``last`` (states, then the ``observed``
         quantities); records the new g when it does."""
         p, g, s, slope = self._trend()
-        p_new, g_new, s_new = self._derivative(ends, last)
-        predicted = g if slope is None else g + slope * (p_new - p)
-        error = 0.5 * n * self._relative(self._beyond_scatter(g_new - predicted, s + s_new), scale, controlled)
+        new = self._derivative(ends, last)
+        predicted = g if slope is None else g + slope * (new.p - p)
+        error = 0.5 * n * self._relative(self._beyond_scatter(new.g - predicted, s + new.s), scale, controlled)
         reached = ends[cycle] + self._advance(cycle, last - cycle)
         error = np.append(error, self._relative(ends[last] - reached, scale, observed))
         if self.schedule is None and error.max(initial=0.0) > 2 * self.rtol and n > 2:
@@ -186,7 +227,7 @@ class CycleJumping:
             return False
         self.jumps.append((cycle, n))
         self._limit = None
-        self.samples.append((p_new, g_new, s_new))
+        self.samples.append(new)
         return True
 
 

@@ -594,7 +594,7 @@ class _Run:
             self.commit(outcome)
         if not self._ran_through(outcome, first) or first == total:
             return
-        slow, controlled = slow_state_indices(self.simulation._disc.y_slices, self.simulation.steps_to_built_models.values())
+        slow, fast, controlled = slow_state_indices(self.simulation._disc.y_slices, self.simulation.steps_to_built_models.values())
         states = self.state.all_ys[-1].shape[0]  # the observed rows follow the states in ``ends``
         observed = np.arange(states, len(self.ends[first]))
         controlled = np.concatenate([controlled, observed])
@@ -605,7 +605,7 @@ class _Run:
             scale = np.maximum(np.maximum(np.abs(y), np.abs(ends[1])), self.swing)
             n = jumping.jump_length(cycle, scale, controlled, total - cycle)
             count = min(jumping.window + (jumping.settle if n else 0), total - cycle - n)
-            start = self.state if n == 0 else _state_at(self.state, jumping.land(y, cycle, n, slow)[:states])
+            start = self.state if n == 0 else _state_at(self.state, jumping.land(y, cycle, n, slow, fast)[:states])
             outcome = self.block(cycle + n, count, start)
             if not self._ran_through(outcome, cycle + n + count):
                 if outcome is not None:

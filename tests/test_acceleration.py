@@ -27,20 +27,49 @@ def test_a_jump_along_a_quadratic_envelope_is_exact():
         jumping.measure(ends, cycle)
     slow = np.array([0, 1])
     for n in (5, 37, 200):
-        assert jumping.land(ends[20], 20, n, slow) == pytest.approx(_quadratic(20 + n), rel=1e-12)
+        assert jumping.land(ends[20], 20, n, slow, np.zeros(0, dtype=int)) == pytest.approx(_quadratic(20 + n), rel=1e-12)
 
 
-def test_the_jump_length_follows_the_curvature():
-    scale, controlled = np.array([1.0, 1.0]), np.array([0, 1])
-    jumping = CycleJumping(rtol=1e-3, max_jump=10**6)
-    ends = {k: _quadratic(k) for k in range(1, 40)}
+def test_fast_states_land_on_the_line_through_their_last_two_measured_ends():
+    jumping = CycleJumping(window=2)
+    ends = {k: np.array([2.0 + 0.03 * k, 0.5 + 0.01 * k + 0.1 * (-1) ** k]) for k in range(1, 40)}  # state 1 swings
     jumping.measure(ends, 6)
-    assert jumping.jump_length(6, scale, controlled, 10**6) == jumping.first_jump  # before any curvature
-    for cycle in (10, 15, 20):
+    fast = np.array([1])
+    assert jumping.land(ends[6], 6, 4, np.array([0]), fast)[1] == ends[6][1]  # kept before the second measurement
+    jumping.measure(ends, 20)
+    assert jumping.land(ends[20], 20, 10, np.array([0]), fast)[1] == pytest.approx(ends[20][1] + 10 * 0.01, rel=1e-12)
+
+
+def _cubic(k):
+    return np.array([2.0 + 0.03 * k - 1e-5 * k**2 + 2e-8 * k**3, 5.0])
+
+
+@pytest.mark.parametrize("rtol", [1e-4, 1e-3, 8e-3])
+def test_the_jump_length_is_the_longest_whose_error_on_a_cubic_envelope_stays_within_the_tolerance(rtol):
+    """On a cubic envelope g''/2 is exact (window 1: no scatter), and the error of the second-order
+    jump is |g''/2| (n^3/3 + (a + b) n^2/2 + a b n): n cycles stay within rtol, n + 1 do not."""
+    scale, controlled, slow, fast = np.ones(2), np.array([0, 1]), np.array([0, 1]), np.zeros(0, dtype=int)
+    jumping = CycleJumping(rtol=rtol, window=1, max_jump=10**6)
+    ends = {k: _cubic(k) for k in range(1, 400)}
+    for cycle in (10, 20, 30):
         jumping.measure(ends, cycle)
-    n = jumping.jump_length(20, scale, controlled, 10**6)
-    assert n == int(np.sqrt(2 * 1e-3 / 2e-5))  # |dg/dk| n^2 / 2 <= rtol, dg/dk = -2e-5
-    assert jumping.jump_length(20, scale, controlled, 4) == 0  # no room: the rest is simulated
+    assert jumping._curvature() == pytest.approx([3 * 2e-8, 0.0], abs=1e-15)
+    jumping.measure(ends, 45)
+    n = jumping.jump_length(45, scale, controlled, 10**6)
+    error = [abs(jumping.land(ends[45], 45, m, slow, fast)[0] - _cubic(45 + m)[0]) for m in (n, n + 1)]
+    assert error[0] <= rtol < error[1]
+    assert jumping.jump_length(45, scale, controlled, jumping.window + jumping.settle + 1) == 0  # no room: the rest is simulated
+
+
+def test_before_the_curvature_is_known_the_first_jump_is_taken_then_doubled():
+    scale, controlled = np.ones(2), np.array([0, 1])
+    jumping = CycleJumping(max_jump=10**6)
+    ends = {k: _cubic(k) for k in range(1, 40)}
+    jumping.measure(ends, 6)
+    assert jumping.jump_length(6, scale, controlled, 10**6) == jumping.first_jump
+    jumping.jumps.append((6, jumping.first_jump))
+    jumping.measure(ends, 13)
+    assert jumping.jump_length(13, scale, controlled, 10**6) == 2 * jumping.first_jump
 
 
 def test_a_jump_whose_landing_disagrees_is_rejected_and_halved():
