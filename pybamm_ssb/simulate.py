@@ -598,8 +598,9 @@ class _Run:
         states = self.state.all_ys[-1].shape[0]  # the observed rows follow the states in ``ends``
         observed = np.arange(states, len(self.ends[first]))
         controlled = np.concatenate([controlled, observed])
+        secant = np.concatenate([fast, observed])  # their g is a secant (acceleration module)
         cycle, ends = first, self.ends
-        jumping.measure(ends, cycle)
+        jumping.measure(ends, cycle, secant)
         while cycle < total:
             y = ends[cycle]
             scale = np.maximum(np.maximum(np.abs(y), np.abs(ends[1])), self.swing)
@@ -614,14 +615,14 @@ class _Run:
                 return
             last = cycle + n + count
             both = {**ends, **outcome[1]}
-            if n and not jumping.accept(cycle, n, both, last, scale, controlled, observed):
+            if n and not jumping.accept(cycle, n, both, last, scale, controlled, observed, secant):
                 self.state = _state_at(self.state, y[:states])
                 continue
             rows, new, kept = outcome
             settling = cycle + n + jumping.settle  # their rows are off by the fast states they settle: interpolated
             self.commit(([row for row in rows if not n or row["cycle"] > settling], new, kept))
             if not n and count == jumping.window:
-                jumping.measure(ends, last)
+                jumping.measure(ends, last, secant)
             cycle = last
 
 

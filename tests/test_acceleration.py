@@ -14,6 +14,9 @@ from pybamm_ssb.validation import ParameterError
 WELDED, PRESSED, MEMBRANE = "Cui2025_NCM811_NUHS_TPW", "Cui2025_LFP_NUHS_CPS", "Yang2026_LFP_PGPE_PLATP10J"
 
 
+NONE = np.zeros(0, dtype=int)
+
+
 def _quadratic(k):
     """An envelope quadratic in cycle number (a film growing at a falling rate), and a constant."""
     return np.array([2.0 + 0.03 * k - 1e-5 * k**2, 5.0])
@@ -24,20 +27,39 @@ def test_a_jump_along_a_quadratic_envelope_is_exact():
     jumping = CycleJumping(window=2)
     ends = {k: _quadratic(k) for k in range(1, 40)}
     for cycle in (6, 10, 15, 20):
-        jumping.measure(ends, cycle)
+        jumping.measure(ends, cycle, NONE)
     slow = np.array([0, 1])
     for n in (5, 37, 200):
-        assert jumping.land(ends[20], 20, n, slow, np.zeros(0, dtype=int)) == pytest.approx(_quadratic(20 + n), rel=1e-12)
+        assert jumping.land(ends[20], 20, n, slow, NONE) == pytest.approx(_quadratic(20 + n), rel=1e-12)
 
 
-def test_fast_states_land_on_the_line_through_their_last_two_measured_ends():
+def test_after_a_jump_fast_states_land_by_the_second_order_step_on_their_secants():
+    """A secant's derivative is exact about its midpoint on a quadratic: the fast state lands on it
+    exactly, as the slow one does (the fast one is kept before the second measurement)."""
     jumping = CycleJumping(window=2)
-    ends = {k: np.array([2.0 + 0.03 * k, 0.5 + 0.01 * k + 0.1 * (-1) ** k]) for k in range(1, 40)}  # state 1 swings
-    jumping.measure(ends, 6)
-    fast = np.array([1])
-    assert jumping.land(ends[6], 6, 4, np.array([0]), fast)[1] == ends[6][1]  # kept before the second measurement
-    jumping.measure(ends, 20)
-    assert jumping.land(ends[20], 20, 10, np.array([0]), fast)[1] == pytest.approx(ends[20][1] + 10 * 0.01, rel=1e-12)
+    ends = {k: _quadratic(k)[::-1] for k in range(1, 40)}  # state 1 is the fast one
+    slow, fast = np.array([0]), np.array([1])
+    jumping.measure(ends, 6, fast)
+    assert jumping.land(ends[6], 6, 4, slow, fast)[1] == ends[6][1]
+    for cycle in (10, 15, 20):
+        jumping.measure(ends, cycle, fast)
+    assert jumping.samples[-1].p.tolist() == [19.0, 17.5]
+    for n in (5, 37, 200):
+        assert jumping.land(ends[20], 20, n, slow, fast)[1] == pytest.approx(_quadratic(20 + n)[0], rel=1e-12)
+
+
+def test_a_secant_divides_the_relaxation_after_a_jump_by_its_span():
+    """A quantity on a linear envelope that, landed off by d at cycle 20, relaxes by r per cycle:
+    the window's g (cycles 22-23) carries d (r - 1)(r + r^2) / 2, the secant from cycle 10 only d r^3 / 13."""
+    d, r = 0.05, 0.65
+    ends = {k: np.array([1.0 + 0.01 * k + (d * r ** (k - 20) if k >= 20 else 0.0)]) for k in range(1, 24)}
+    window, secant = CycleJumping(window=2), CycleJumping(window=2)
+    for jumping, which in ((window, NONE), (secant, np.array([0]))):
+        jumping.measure(ends, 10, which)
+        jumping.measure(ends, 23, which)
+    assert window.samples[-1].g[0] - 0.01 == pytest.approx(d * (r - 1) * (r + r**2) / 2, rel=1e-9)
+    assert secant.samples[-1].g[0] - 0.01 == pytest.approx(d * r**3 / 13, rel=1e-9)
+    assert secant.samples[-1].p[0] == 16.5
 
 
 def _cubic(k):
@@ -52,23 +74,37 @@ def test_the_jump_length_is_the_longest_whose_error_on_a_cubic_envelope_stays_wi
     jumping = CycleJumping(rtol=rtol, window=1, max_jump=10**6)
     ends = {k: _cubic(k) for k in range(1, 400)}
     for cycle in (10, 20, 30):
-        jumping.measure(ends, cycle)
+        jumping.measure(ends, cycle, NONE)
     assert jumping._curvature() == pytest.approx([3 * 2e-8, 0.0], abs=1e-15)
-    jumping.measure(ends, 45)
+    jumping.measure(ends, 45, NONE)
     n = jumping.jump_length(45, scale, controlled, 10**6)
     error = [abs(jumping.land(ends[45], 45, m, slow, fast)[0] - _cubic(45 + m)[0]) for m in (n, n + 1)]
     assert error[0] <= rtol < error[1]
     assert jumping.jump_length(45, scale, controlled, jumping.window + jumping.settle + 1) == 0  # no room: the rest is simulated
 
 
+def test_a_secant_quantity_bounds_the_jump_by_its_own_measurement_cycles():
+    """With g a secant about p = 37.5 and q = 25 (not 44.5 and 29.5), the local error uses a = 7.5
+    and b = 20: n cycles stay within rtol, n + 1 do not."""
+    rtol, scale, controlled = 1e-3, np.ones(2), np.array([0, 1])
+    jumping = CycleJumping(rtol=rtol, window=1, max_jump=10**6)
+    ends = {k: _cubic(k) for k in range(1, 400)}
+    for cycle in (10, 20, 30, 45):
+        jumping.measure(ends, cycle, np.array([0]))
+    assert jumping.samples[-1].p[0] == 37.5 and jumping.samples[-2].p[0] == 25.0
+    n = jumping.jump_length(45, scale, controlled, 10**6)
+    error = [abs(jumping._curvature()[0]) * (m**3 / 3 + 27.5 * m**2 / 2 + 150 * m) for m in (n, n + 1)]
+    assert error[0] <= rtol < error[1]
+
+
 def test_before_the_curvature_is_known_the_first_jump_is_taken_then_doubled():
     scale, controlled = np.ones(2), np.array([0, 1])
     jumping = CycleJumping(max_jump=10**6)
     ends = {k: _cubic(k) for k in range(1, 40)}
-    jumping.measure(ends, 6)
+    jumping.measure(ends, 6, NONE)
     assert jumping.jump_length(6, scale, controlled, 10**6) == jumping.first_jump
     jumping.jumps.append((6, jumping.first_jump))
-    jumping.measure(ends, 13)
+    jumping.measure(ends, 13, NONE)
     assert jumping.jump_length(13, scale, controlled, 10**6) == 2 * jumping.first_jump
 
 
@@ -77,12 +113,14 @@ def test_a_jump_whose_landing_disagrees_is_rejected_and_halved():
     jumping = CycleJumping(rtol=1e-3)
     ends = {k: _quadratic(k) for k in range(1, 40)}
     for cycle in (6, 10, 15, 20):
-        jumping.measure(ends, cycle)
+        jumping.measure(ends, cycle, observed)
     landed = {k: _quadratic(k) + np.array([0.01 * (k - 40), 0.0]) for k in range(41, 44)}  # derivative off by 0.01
-    assert not jumping.accept(20, 20, {**ends, **landed}, 43, scale, controlled, observed)
+    assert not jumping.accept(20, 20, {**ends, **landed}, 43, scale, controlled, observed, observed)
     assert jumping.rejected == 1 and jumping.jump_length(20, scale, controlled, 10**6) <= 10
+    relaxing = {k: _quadratic(k) + np.array([0.0, 0.01 * 0.1 ** (k - 41)]) for k in range(41, 44)}  # back by cycle 43
+    assert not jumping.accept(20, 20, {**ends, **relaxing}, 43, scale, controlled, observed, observed)
     right = {k: _quadratic(k) for k in range(41, 44)}
-    assert jumping.accept(20, 20, {**ends, **right}, 43, scale, controlled, observed)
+    assert jumping.accept(20, 20, {**ends, **right}, 43, scale, controlled, observed, observed)
     assert jumping.jumps == [(20, 20)]
 
 
